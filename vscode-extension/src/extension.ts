@@ -7,6 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
+  DidChangeConfigurationNotification,
   DocumentSelector,
   CloseHandlerResult,
   ErrorAction,
@@ -77,15 +78,34 @@ function setStatus(state: UiState, detail?: string): void {
   statusItem.show();
 }
 
+// The `zerolock` section as the server reads it. The setting names are the documented ones
+// (postgresVersion, inlayHints.enabled); the aliases (pgVersion, inlayHints.enable) are the
+// spellings the server's settings parser has accepted, so either server version works.
+export function serverSettings(section: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...section };
+  delete out.server;
+  delete out.trace;
+  delete out.documentSelector;
+  delete out.detectByContent;
+  if (section.postgresVersion !== undefined && out.pgVersion === undefined) {
+    out.pgVersion = section.postgresVersion;
+  }
+  const hints = section.inlayHints as { enabled?: boolean } | undefined;
+  if (hints && typeof hints.enabled === 'boolean') {
+    out.inlayHints = { ...hints, enable: hints.enabled };
+  }
+  return out;
+}
+
 function settingsForServer(): Record<string, unknown> {
   const c = config();
-  return {
+  return serverSettings({
     postgresVersion: c.get('postgresVersion'),
     rules: c.get('rules'),
     tables: c.get('tables'),
     inlayHints: { enabled: c.get('inlayHints.enabled') },
     lockTimeout: c.get('lockTimeout'),
-  };
+  });
 }
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
@@ -120,7 +140,6 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     traceOutputChannel: traceOutput,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: { settings: settingsForServer() },
-    synchronize: { configurationSection: 'zerolock' },
     diagnosticPullOptions: {
       onChange: true,
       onSave: true,
@@ -129,6 +148,16 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     },
     // Documents of a content-detected language that are not migrations never reach the server.
     middleware: {
+      workspace: {
+        // workspace/configuration: answer section "zerolock" with the aliased settings.
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) {
+            return result;
+          }
+          return result.map((value, i) => (params.items[i]?.section === 'zerolock' ? settingsForServer() : value));
+        },
+      },
       didOpen: (doc, next) => (skip(doc) ? Promise.resolve() : next(doc)),
       didChange: (e, next) => (skip(e.document) ? Promise.resolve() : next(e)),
       didClose: (doc, next) => (skip(doc) ? Promise.resolve() : next(doc)),
@@ -423,6 +452,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('zerolock.statusMenu', () => statusMenu(context)),
     vscode.window.onDidChangeActiveTextEditor(updateMigrationContext),
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('zerolock') && client?.isRunning()) {
+        void client.sendNotification(DidChangeConfigurationNotification.type, { settings: { zerolock: settingsForServer() } });
+      }
       if (e.affectsConfiguration('zerolock.server') || e.affectsConfiguration('zerolock.documentSelector') ||
           e.affectsConfiguration('zerolock.detectByContent')) {
         output.appendLine('zerolock: server or document settings changed; restarting the server.');
