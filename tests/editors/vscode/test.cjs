@@ -1,0 +1,163 @@
+// Drives VS Code (code-server) with the zerolock extension installed, in Debian's Chromium via
+// playwright-core: opens a Flyway migration, waits for zerolock's squiggles, hovers a statement
+// (the hover must name its lock mode), applies the preferred quick fix (the text must be
+// rewritten), and checks the Alembic and Liquibase fixtures get squiggles too. Screenshots go to
+// $SCREENSHOT_DIR. Environment: PLAYWRIGHT_CORE (module path), CODE_SERVER_URL, WORKSPACE,
+// CHROMIUM, SCREENSHOT_DIR, BROWSER_PROFILE.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require(process.env.PLAYWRIGHT_CORE);
+
+const url = process.env.CODE_SERVER_URL;
+const workspace = process.env.WORKSPACE;
+const shots = process.env.SCREENSHOT_DIR;
+const WAIT = Number(process.env.ZEROLOCK_VSCODE_WAIT_MS || 90000);
+const mod = 'Control';
+
+function log(msg) {
+  process.stderr.write(`[vscode] ${msg}\n`);
+}
+
+async function shot(page, name) {
+  if (!shots) {
+    return;
+  }
+  fs.mkdirSync(shots, { recursive: true });
+  const file = path.join(shots, name);
+  await page.screenshot({ path: file });
+  log(`screenshot ${file}`);
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press(`${mod}+Shift+P`);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: WAIT });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: WAIT });
+  await page.keyboard.press('Enter');
+}
+
+async function openFile(page, relative) {
+  await page.keyboard.press(`${mod}+P`);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: WAIT });
+  await input.fill(relative);
+  const base = path.basename(relative);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ timeout: WAIT });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active:has-text("${base}")`).waitFor({ timeout: WAIT });
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: WAIT });
+}
+
+async function editorText(page) {
+  return page.evaluate(() => {
+    const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line')];
+    return lines
+      .map((l) => ({ top: parseFloat(l.style.top || '0'), text: l.textContent.replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text)
+      .join('\n');
+  });
+}
+
+const squiggles = '.editor-group-container.active .monaco-editor .view-overlays .cdr[class*="squiggly-"]';
+
+async function waitSquiggles(page, what) {
+  try {
+    await page.locator(squiggles).first().waitFor({ state: 'attached', timeout: WAIT });
+  } catch (e) {
+    await shot(page, `failure-${what}.png`);
+    throw new Error(`no zerolock squiggles in ${what}: ${e.message}`);
+  }
+  const n = await page.locator(squiggles).count();
+  log(`${what}: ${n} squiggle(s)`);
+  return n;
+}
+
+async function lineLocator(page, text) {
+  const line = page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: text }).first();
+  await line.waitFor({ timeout: WAIT });
+  return line;
+}
+
+async function main() {
+  const context = await chromium.launchPersistentContext(process.env.BROWSER_PROFILE, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 720 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => log(`page error: ${e.message}`));
+  try {
+    await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: WAIT });
+    await page.locator('.monaco-workbench').waitFor({ timeout: WAIT });
+    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: WAIT }).catch(() => undefined);
+    log('workbench loaded');
+
+    // 1. squiggles on the Flyway migration
+    await openFile(page, 'sql/V2__orders_index.sql');
+    const status = page.locator('.statusbar-item', { hasText: 'zerolock' }).first();
+    await status.waitFor({ timeout: WAIT });
+    await waitSquiggles(page, 'V2__orders_index.sql');
+    await runCommand(page, 'View: Focus Problems');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'require-concurrent-index-creation' }).first()
+      .waitFor({ timeout: WAIT });
+    log(`status bar: ${(await status.textContent())?.trim()} (${await status.getAttribute('aria-label')})`);
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await shot(page, 'vscode-squiggles.png');
+
+    // 2. hover: the ALTER TABLE ... TYPE statement takes ACCESS EXCLUSIVE
+    const alter = await lineLocator(page, 'ALTER TABLE');
+    const box = await alter.boundingBox();
+    await page.mouse.move(box.x + 40, box.y + box.height / 2);
+    await page.mouse.move(box.x + 60, box.y + box.height / 2);
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'ACCESS EXCLUSIVE' }).first();
+    await hover.waitFor({ state: 'visible', timeout: WAIT });
+    log(`hover: ${(await hover.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
+    await shot(page, 'vscode-hover.png');
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+
+    // 3. quick fix on CREATE INDEX: the menu, then the preferred fix (Auto Fix) rewrites it
+    const create = await lineLocator(page, 'CREATE INDEX');
+    const cbox = await create.boundingBox();
+    await page.mouse.click(cbox.x + 30, cbox.y + cbox.height / 2);
+    await shot(page, 'vscode-quickfix-1-before.png');
+    await page.keyboard.press(`${mod}+Period`);
+    const menu = page.locator('.action-widget .monaco-list-row.action').first();
+    await menu.waitFor({ state: 'visible', timeout: WAIT });
+    log(`quick fixes: ${(await page.locator('.action-widget').first().innerText()).replace(/\s+/g, ' ')}`);
+    await shot(page, 'vscode-quickfix-2-menu.png');
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'Auto Fix');
+    await page.waitForFunction(() => {
+      const text = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')]
+        .map((l) => l.textContent).join('\n');
+      return /CREATE INDEX CONCURRENTLY/i.test(text);
+    }, null, { timeout: WAIT });
+    const after = await editorText(page);
+    log(`after the quick fix:\n${after}`);
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await shot(page, 'vscode-quickfix-3-after.png');
+
+    // 4. other front ends get squiggles too (activation on Alembic versions/ and Liquibase XML)
+    const others = (process.env.ZEROLOCK_VSCODE_FRONTENDS ?? 'alembic/versions/0002_orders_index.py liquibase/changelog.xml')
+      .split(/\s+/).filter(Boolean);
+    for (const file of others) {
+      await openFile(page, file);
+      await waitSquiggles(page, path.basename(file));
+    }
+    log('ok');
+  } finally {
+    await context.close();
+  }
+}
+
+main().catch((e) => {
+  log(`FAIL: ${e.stack || e}`);
+  process.exit(1);
+});
