@@ -1,0 +1,103 @@
+// textDocument/codeAction and codeAction/resolve: the providers' actions for the diagnostics in
+// the requested range, plus source.fixAll.zerolock gathering every fix-all action.
+#include <algorithm>
+
+#include "server/lsp/code_action_provider.h"
+#include "server/lsp/features.h"
+#include "server/lsp/positions.h"
+
+namespace zerolock::lsp {
+namespace {
+
+bool kind_requested(const json& only, const std::string& kind) {
+  if (!only.is_array() || only.empty()) return true;
+  for (const auto& prefix : only) {
+    if (!prefix.is_string()) continue;
+    std::string p = prefix.get<std::string>();
+    if (kind == p || (kind.size() > p.size() && kind.compare(0, p.size(), p) == 0 && kind[p.size()] == '.')) return true;
+  }
+  return false;
+}
+
+json workspace_edit(const AnalyzedDocument& doc, const std::vector<ProposedEdit>& edits, ColumnEncoding encoding) {
+  json text_edits = json::array();
+  for (const auto& edit : edits)
+    text_edits.push_back({{"range", to_range(doc.lines, edit.range, encoding)}, {"newText", edit.new_text}});
+  return {{"changes", {{doc.uri, std::move(text_edits)}}}};
+}
+
+json lsp_diagnostic_for(const AnalyzedDocument& doc, const Diagnostic& d, ColumnEncoding encoding) {
+  // The matching entry of the published list (same range and rule), so clients can link them.
+  auto range = to_range(doc.lines, d.range, encoding);
+  for (const auto& item : doc.diagnostics)
+    if (item["code"] == d.rule && item["range"] == json(range)) return item;
+  return nullptr;
+}
+
+}  // namespace
+
+json code_actions(const AnalyzedDocument& doc, const json& params, const FeatureContext& ctx) {
+  auto range = params.at("range").get<protocol::Range>();
+  uint32_t begin = to_offset(doc.lines, range.start, ctx.encoding).value_or(0);
+  uint32_t end = to_offset(doc.lines, range.end, ctx.encoding).value_or(static_cast<uint32_t>(doc.text->size()));
+  json only = params.contains("context") ? params["context"].value("only", json()) : json();
+  // A cursor (empty range) selects the diagnostics on its line.
+  uint32_t line_begin = doc.lines.line_start(doc.lines.line_of(begin));
+  uint32_t line_end = doc.lines.line_content_end(doc.lines.line_of(end));
+  if (begin == end) {
+    begin = line_begin;
+    end = line_end;
+  }
+
+  json out = json::array();
+  std::vector<ProposedEdit> fix_all_edits;
+  for (const auto& diagnostic : doc.analysis.diagnostics) {
+    bool in_range = diagnostic.range.begin <= end && diagnostic.range.end >= begin;
+    for (const auto* provider : code_action_providers()) {
+      std::vector<ProposedAction> proposed;
+      provider->propose(doc, diagnostic, proposed);
+      for (auto& action : proposed) {
+        if (action.fix_all) {
+          auto edits = provider->edits(doc, action.data);
+          fix_all_edits.insert(fix_all_edits.end(), edits.begin(), edits.end());
+        }
+        if (!in_range || !kind_requested(only, action.kind)) continue;
+        json item{{"title", action.title},
+                  {"kind", action.kind},
+                  {"data", {{"provider", provider->id()}, {"uri", doc.uri}, {"version", doc.version},
+                            {"action", action.data}}}};
+        if (action.preferred) item["isPreferred"] = true;
+        if (json lsp = lsp_diagnostic_for(doc, diagnostic, ctx.encoding); !lsp.is_null())
+          item["diagnostics"] = json::array({lsp});
+        if (!ctx.lazy_code_action_edits) item["edit"] = workspace_edit(doc, provider->edits(doc, action.data), ctx.encoding);
+        out.push_back(std::move(item));
+      }
+    }
+  }
+  if (!fix_all_edits.empty() && kind_requested(only, "source.fixAll.zerolock")) {
+    // Edits must not overlap; keep the first of any overlapping pair, in document order.
+    std::stable_sort(fix_all_edits.begin(), fix_all_edits.end(),
+                     [](const ProposedEdit& a, const ProposedEdit& b) { return a.range.begin < b.range.begin; });
+    std::vector<ProposedEdit> disjoint;
+    for (auto& edit : fix_all_edits)
+      if (disjoint.empty() || edit.range.begin >= disjoint.back().range.end) disjoint.push_back(std::move(edit));
+    out.push_back({{"title", "Fix all zerolock findings"},
+                   {"kind", "source.fixAll.zerolock"},
+                   {"edit", workspace_edit(doc, disjoint, ctx.encoding)}});
+  }
+  return out;
+}
+
+json resolve_code_action(const AnalyzedDocument& doc, const json& action, const FeatureContext& ctx) {
+  json resolved = action;
+  if (action.contains("edit")) return resolved;
+  const json& data = action.at("data");
+  // Edits computed against another version would land in the wrong place.
+  if (data.at("version").get<int64_t>() != doc.version) return nullptr;
+  const CodeActionProvider* provider = find_code_action_provider(data.at("provider").get<std::string>());
+  if (!provider) return nullptr;
+  resolved["edit"] = workspace_edit(doc, provider->edits(doc, data.at("action")), ctx.encoding);
+  return resolved;
+}
+
+}  // namespace zerolock::lsp
