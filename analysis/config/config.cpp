@@ -1,0 +1,176 @@
+#include "config/config.h"
+
+#include <fstream>
+#include <sstream>
+#include <system_error>
+#include <toml++/toml.h>
+
+namespace zerolock {
+namespace {
+
+std::string fold(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string where(const std::filesystem::path& origin, const toml::source_region& r) {
+  return origin.string() + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
+}
+
+ConfigError error_at(const std::filesystem::path& origin, const toml::node& node, const std::string& message) {
+  return ConfigError{where(origin, node.source()) + ": " + message};
+}
+
+std::optional<ConfigError> read_rules(const toml::table& rules, const std::filesystem::path& origin, Config& config) {
+  for (const auto& [key, value] : rules) {
+    std::string id(key.str());
+    RuleSetting setting;
+    if (auto b = value.as_boolean()) {
+      setting.enabled = b->get();
+    } else if (auto s = value.as_string()) {
+      std::string v = s->get();
+      if (v == "off" || v == "false") setting.enabled = false;
+      else if (auto sev = severity_from_name(v)) setting.enabled = true, setting.severity = sev;
+      else return error_at(origin, value, "rules." + id + ": expected error, warning, info, hint or off, got \"" + v + "\"");
+    } else if (auto t = value.as_table()) {
+      if (auto e = (*t)["enabled"].as_boolean()) setting.enabled = e->get();
+      if (auto sv = (*t)["severity"].as_string()) {
+        auto sev = severity_from_name(sv->get());
+        if (!sev) return error_at(origin, *sv, "rules." + id + ".severity: expected error, warning, info or hint");
+        setting.severity = sev;
+      }
+    } else {
+      return error_at(origin, value, "rules." + id + ": expected a boolean, a severity string or a table");
+    }
+    config.rules[id] = setting;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool Config::rule_enabled(const std::string& id, bool default_enabled) const {
+  auto it = rules.find(id);
+  if (it == rules.end() || !it->second.enabled) return default_enabled;
+  return *it->second.enabled;
+}
+
+std::optional<int64_t> Config::rows_of(const std::string& table) const {
+  auto it = table_rows.find(fold(table));
+  if (it == table_rows.end()) return std::nullopt;
+  return it->second;
+}
+
+bool Config::is_large(const std::string& table) const {
+  std::string t = fold(table);
+  for (const std::string& l : large_tables)
+    if (fold(l) == t) return true;
+  auto rows = rows_of(t);
+  return rows && *rows >= large_table_rows;
+}
+
+bool Config::is_small(const std::string& table) const {
+  auto rows = rows_of(table);
+  return rows && *rows < small_table_rows && !is_large(table);
+}
+
+std::variant<Config, ConfigError> parse_config(const std::string& text, const std::filesystem::path& origin) {
+  // toml++ is built with exceptions in Debian; the error becomes a value here, at the module edge.
+  toml::table root;
+  try {
+    root = toml::parse(text, origin.string());
+  } catch (const toml::parse_error& e) {
+    return ConfigError{where(origin, e.source()) + ": " + std::string(e.description())};
+  }
+  Config config;
+  config.source = origin;
+  static const std::vector<std::string> known = {"pg_version", "postgres_version", "rules", "tables", "large_tables",
+                                                 "large_table_rows", "small_table_rows", "lock_timeout",
+                                                 "statement_timeout", "tool"};
+  for (const auto& [key, value] : root) {
+    if (std::find(known.begin(), known.end(), std::string(key.str())) == known.end())
+      return error_at(origin, value, "unknown option \"" + std::string(key.str()) + "\"");
+  }
+  for (const char* key : {"pg_version", "postgres_version"}) {
+    if (const toml::node* n = root.get(key)) {
+      auto v = n->as_integer();
+      if (!v || v->get() < 11 || v->get() > 17) return error_at(origin, *n, std::string(key) + " must be an integer from 11 to 17");
+      config.pg_version = static_cast<int>(v->get());
+    }
+  }
+  if (const toml::node* n = root.get("rules")) {
+    auto t = n->as_table();
+    if (!t) return error_at(origin, *n, "rules must be a table");
+    if (auto e = read_rules(*t, origin, config)) return *e;
+  }
+  if (const toml::node* n = root.get("tables")) {
+    auto t = n->as_table();
+    if (!t) return error_at(origin, *n, "tables must be a table of row counts, e.g. users = 5000000");
+    for (const auto& [key, value] : *t) {
+      auto rows = value.as_integer();
+      if (!rows || rows->get() < 0) return error_at(origin, value, "tables." + std::string(key.str()) + " must be a row count");
+      config.table_rows[fold(std::string(key.str()))] = rows->get();
+    }
+  }
+  if (const toml::node* n = root.get("large_tables")) {
+    auto a = n->as_array();
+    if (!a) return error_at(origin, *n, "large_tables must be an array of table names");
+    for (const toml::node& item : *a) {
+      auto s = item.as_string();
+      if (!s) return error_at(origin, item, "large_tables entries must be strings");
+      config.large_tables.push_back(s->get());
+    }
+  }
+  for (auto [key, target] : {std::pair{"large_table_rows", &config.large_table_rows},
+                             std::pair{"small_table_rows", &config.small_table_rows}}) {
+    if (const toml::node* n = root.get(key)) {
+      auto v = n->as_integer();
+      if (!v || v->get() < 0) return error_at(origin, *n, std::string(key) + " must be a non-negative integer");
+      *target = v->get();
+    }
+  }
+  for (auto [key, target] : {std::pair{"lock_timeout", &config.lock_timeout},
+                             std::pair{"statement_timeout", &config.statement_timeout}}) {
+    if (const toml::node* n = root.get(key)) {
+      auto v = n->as_string();
+      if (!v) return error_at(origin, *n, std::string(key) + " must be a string such as \"5s\"");
+      *target = v->get();
+    }
+  }
+  if (const toml::node* n = root.get("tool")) {
+    auto v = n->as_string();
+    static const std::vector<std::string> tools = {"plain", "flyway", "golang-migrate", "dbmate", "diesel", "alembic", "liquibase"};
+    if (!v || std::find(tools.begin(), tools.end(), v->get()) == tools.end())
+      return error_at(origin, *n, "tool must be one of plain, flyway, golang-migrate, dbmate, diesel, alembic, liquibase");
+    config.tool = v->get();
+  }
+  return config;
+}
+
+std::variant<Config, ConfigError> load_config_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return ConfigError{file.string() + ": cannot read the configuration file"};
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return ConfigError{file.string() + ": read error"};
+  return parse_config(buffer.str(), file);
+}
+
+std::optional<std::filesystem::path> find_config(const std::filesystem::path& start, const std::filesystem::path& stop) {
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::absolute(start, ec);
+  if (ec) return std::nullopt;
+  if (!std::filesystem::is_directory(dir, ec)) dir = dir.parent_path();
+  std::filesystem::path stop_abs = stop.empty() ? std::filesystem::path() : std::filesystem::absolute(stop, ec);
+  while (!dir.empty()) {
+    std::filesystem::path candidate = dir / "zerolock.toml";
+    if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+    if (!stop_abs.empty() && dir == stop_abs) break;
+    std::filesystem::path parent = dir.parent_path();
+    if (parent == dir) break;
+    dir = parent;
+  }
+  return std::nullopt;
+}
+
+}  // namespace zerolock

@@ -1,0 +1,51 @@
+#pragma once
+// zerolock.toml: target PostgreSQL version, rule switches and severities, table size hints.
+// Every option has a CLI flag (server/cli) and an LSP setting (server/) too; the file wins
+// over editor settings, CLI flags win over the file.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/diagnostic.h"
+
+namespace zerolock {
+
+struct RuleSetting {
+  std::optional<bool> enabled;
+  std::optional<Severity> severity;
+};
+
+struct Config {
+  int pg_version = 15;                          // 11 .. 17
+  std::map<std::string, RuleSetting> rules;     // by rule id
+  std::map<std::string, int64_t> table_rows;    // [tables] users = 5000000 (folded names)
+  std::vector<std::string> large_tables;        // large_tables = ["events"]
+  int64_t large_table_rows = 1'000'000;         // at or above: error-level findings
+  int64_t small_table_rows = 10'000;            // below: info-level findings
+  std::string lock_timeout = "5s";              // value the lock_timeout fix inserts
+  std::string statement_timeout;                // empty: the fix does not add one
+  std::optional<std::string> tool;              // force a migration tool: flyway, alembic ...
+  std::filesystem::path source;                 // the file it came from, empty for defaults
+
+  [[nodiscard]] bool rule_enabled(const std::string& id, bool default_enabled) const;
+  [[nodiscard]] std::optional<int64_t> rows_of(const std::string& table) const;
+  [[nodiscard]] bool is_large(const std::string& table) const;
+  [[nodiscard]] bool is_small(const std::string& table) const;
+};
+
+struct ConfigError {
+  std::string message;  // "zerolock.toml:3:5: pg_version must be between 11 and 17"
+};
+
+// Parses TOML text; `origin` names the file in messages.
+std::variant<Config, ConfigError> parse_config(const std::string& toml_text, const std::filesystem::path& origin);
+std::variant<Config, ConfigError> load_config_file(const std::filesystem::path& file);
+// zerolock.toml in `start` or the nearest parent directory, stopping at `stop` when given.
+std::optional<std::filesystem::path> find_config(const std::filesystem::path& start,
+                                                 const std::filesystem::path& stop = {});
+
+}  // namespace zerolock

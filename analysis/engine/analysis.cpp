@@ -1,0 +1,169 @@
+#include "engine/analysis.h"
+
+#include <algorithm>
+
+#include "engine/conventions.h"
+#include "engine/front_ends.h"
+#include "engine/suppression.h"
+#include "model/schema_state.h"
+#include "rules/rule.h"
+#include "text/line_index.h"
+
+namespace zerolock {
+namespace {
+
+bool op_is(const Statement& s, OpKind kind) {
+  return s.parsed && s.parsed->ops.size() == 1 && s.parsed->ops.front().kind == kind;
+}
+
+// Per-statement lock effects and "created earlier in this migration" facts, in order.
+std::vector<StatementFacts> compute_facts(const Migration& migration, const Config& config) {
+  std::vector<StatementFacts> facts(migration.statements.size());
+  SchemaState schema;
+  LockContext context{config.pg_version, &schema};
+  for (size_t i = 0; i < migration.statements.size(); ++i) {
+    const Statement& s = migration.statements[i];
+    if (!s.parsed) continue;
+    StatementFacts& f = facts[i];
+    f.ops.reserve(s.parsed->ops.size());
+    for (const Operation& op : s.parsed->ops) {
+      OpFacts of;
+      of.table_is_new = !op.table.empty() && schema.table_is_new(op.table);
+      of.index_is_new = !op.object.empty() && schema.index_is_new(op.object);
+      of.column_is_new = !op.column.empty() && schema.column_is_new(op.table, op.column);
+      of.effect = lock_effect(op, context);
+      f.effect.merge(of.effect);
+      f.ops.push_back(std::move(of));
+      if (!s.parsed->error) schema.apply(op);
+    }
+  }
+  return facts;
+}
+
+// Overlays explicit BEGIN/COMMIT on the tool's implied transaction and tracks session settings.
+void compute_transactions_and_settings(Migration& migration, std::vector<StatementFacts>& facts) {
+  auto& statements = migration.statements;
+
+  // Flyway runs a script made only of non-transactional statements outside a transaction by
+  // itself (and refuses a mixed one unless mixed=true, which then runs it all without one).
+  if (migration.tool == MigrationTool::Flyway && !statements.empty()) {
+    bool all_non_transactional = std::all_of(facts.begin(), facts.end(), [](const StatementFacts& f) {
+      return !f.effect.transactional;
+    });
+    if (all_non_transactional) {
+      for (Statement& s : statements) s.in_transaction = false;
+    }
+  }
+
+  int32_t open_begin = -1;   // index of an explicit BEGIN in force
+  int32_t current_unit = statements.empty() ? 0 : statements.front().unit;
+  bool explicit_commit_seen = false;  // the tool's transaction was ended by an explicit COMMIT
+  bool lock_timeout = false, lock_timeout_local = false;
+  bool statement_timeout = false, statement_timeout_local = false;
+  std::vector<size_t> members;  // statements of the open explicit transaction
+
+  for (size_t i = 0; i < statements.size(); ++i) {
+    Statement& s = statements[i];
+    if (s.unit != current_unit) {
+      current_unit = s.unit;
+      open_begin = -1;
+      explicit_commit_seen = false;
+      if (lock_timeout_local) lock_timeout = false, lock_timeout_local = false;
+      if (statement_timeout_local) statement_timeout = false, statement_timeout_local = false;
+    }
+    facts[i].lock_timeout_set = lock_timeout;
+    facts[i].statement_timeout_set = statement_timeout;
+
+    if (op_is(s, OpKind::Begin)) {
+      open_begin = static_cast<int32_t>(i);
+      members.clear();
+    }
+    if (open_begin >= 0) {
+      s.in_transaction = true;
+      s.transaction_opened_by = open_begin;
+      members.push_back(i);
+    } else if (explicit_commit_seen) {
+      s.in_transaction = false;
+    }
+    bool ends = op_is(s, OpKind::Commit) || op_is(s, OpKind::Rollback) || op_is(s, OpKind::PrepareTransaction);
+    if (ends) {
+      for (size_t m : members) facts[m].transaction_ends_at = static_cast<int32_t>(i);
+      if (open_begin < 0) {
+        // COMMIT inside the tool's own transaction ends it; the rest runs in autocommit.
+        s.in_transaction = s.in_transaction || migration.tool_wraps_in_transaction;
+        explicit_commit_seen = true;
+      }
+      open_begin = -1;
+      members.clear();
+      if (lock_timeout_local) lock_timeout = false, lock_timeout_local = false;
+      if (statement_timeout_local) statement_timeout = false, statement_timeout_local = false;
+    }
+    // Settings take effect for the statements after this one.
+    if (s.parsed && !s.parsed->error) {
+      for (const Operation& op : s.parsed->ops) {
+        if ((op.kind != OpKind::SetSetting && op.kind != OpKind::ResetSetting) || !op.setting) continue;
+        const SettingSpec& set = *op.setting;
+        bool on = !set.disables_timeout();
+        bool local = set.is_local;
+        if (set.name == "lock_timeout" || set.name == "all") lock_timeout = on, lock_timeout_local = on && local;
+        if (set.name == "statement_timeout" || set.name == "all")
+          statement_timeout = on, statement_timeout_local = on && local;
+      }
+    }
+  }
+}
+
+void run_rules(const RuleInput& input, std::vector<Diagnostic>& out) {
+  for (const Rule* rule : RuleRegistry::all()) {
+    const RuleMeta& meta = rule->meta();
+    if (!input.config.rule_enabled(meta.id, meta.enabled_by_default)) continue;
+    Severity severity = meta.default_severity;
+    auto it = input.config.rules.find(meta.id);
+    if (it != input.config.rules.end() && it->second.severity) severity = *it->second.severity;
+    RuleReporter reporter(meta, input, severity, out);
+    rule->check(input, reporter);
+  }
+}
+
+}  // namespace
+
+Analysis analyze_migration(Migration migration, std::string_view text, const Config& config) {
+  Analysis analysis;
+  analysis.facts = compute_facts(migration, config);
+  compute_transactions_and_settings(migration, analysis.facts);
+  analysis.migration = std::move(migration);
+
+  RuleInput input{text, analysis.migration, analysis.facts, config};
+  run_rules(input, analysis.diagnostics);
+  analysis.diagnostics.insert(analysis.diagnostics.end(), analysis.migration.frontend_diagnostics.begin(),
+                              analysis.migration.frontend_diagnostics.end());
+  if (!analysis.migration.suppressions.empty()) {
+    LineIndex lines(text);
+    apply_suppressions(analysis.migration, lines, analysis.diagnostics);
+  }
+  std::stable_sort(analysis.diagnostics.begin(), analysis.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.range.begin != b.range.begin) return a.range.begin < b.range.begin;
+    return a.rule < b.rule;
+  });
+  return analysis;
+}
+
+Analysis analyze_document(const DocumentInput& input, const Config& config, StatementCache& cache) {
+  Format format = detect_format(input);
+  std::optional<Migration> migration = parse_with_front_end(format, input, config, cache);
+  if (!migration) {
+    // No front end for this format is built in: say so once instead of guessing.
+    migration.emplace();
+    migration->path = input.path;
+    migration->format = format;
+    Diagnostic d;
+    d.rule = "unsupported-format";
+    d.severity = Severity::Info;
+    d.message = std::string("zerolock cannot read ") + format_name(format) + " migrations yet; this file was not analysed";
+    d.range = {0, 0};
+    migration->frontend_diagnostics.push_back(std::move(d));
+  }
+  return analyze_migration(std::move(*migration), input.text, config);
+}
+
+}  // namespace zerolock

@@ -1,0 +1,58 @@
+#pragma once
+// The engine: front end -> operations -> lock model -> rules -> suppressions.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "engine/diagnostic.h"
+#include "engine/migration.h"
+#include "engine/statement_cache.h"
+#include "locks/lock_model.h"
+
+namespace zerolock {
+namespace sql {
+struct SplitResult;
+}
+
+// Facts about one operation, computed in statement order.
+struct OpFacts {
+  bool table_is_new = false;   // the table was created earlier in this migration
+  bool index_is_new = false;
+  bool column_is_new = false;
+  LockEffect effect;
+};
+
+struct StatementFacts {
+  LockEffect effect;               // all operations merged
+  std::vector<OpFacts> ops;        // parallel to parsed->ops
+  bool lock_timeout_set = false;   // a non-zero lock_timeout is in force before this statement
+  bool statement_timeout_set = false;
+  int32_t transaction_ends_at = -1;  // statement index of the COMMIT/ROLLBACK ending its transaction, -1: end of file/tool
+};
+
+struct Analysis {
+  Migration migration;
+  std::vector<StatementFacts> facts;      // parallel to migration.statements
+  std::vector<Diagnostic> diagnostics;    // sorted by range start, suppressions applied
+};
+
+struct DocumentInput {
+  std::string path;             // used for format and tool detection; may be empty
+  std::string_view text;
+  std::string language_id;      // LSP languageId when known
+  // The SQL split of `text` kept up to date by the caller (LSP incremental sync: sql::resplit),
+  // or null to split here. Only the SQL front end uses it.
+  const sql::SplitResult* sql_split = nullptr;
+};
+
+// Format of a document from its LSP languageId, file name and content.
+Format detect_format(const DocumentInput& input);
+
+// Runs a front end, then the engine. The cache may be shared across documents and calls.
+Analysis analyze_document(const DocumentInput& input, const Config& config, StatementCache& cache);
+// Runs the engine on a migration a front end produced from `text`.
+Analysis analyze_migration(Migration migration, std::string_view text, const Config& config);
+
+}  // namespace zerolock

@@ -1,0 +1,68 @@
+#pragma once
+// A migration as front ends hand it to the engine: statements with exact document ranges,
+// each with the operations it performs, plus the file-level facts that rules need.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/diagnostic.h"
+#include "model/operation.h"
+#include "text/source_range.h"
+
+namespace zerolock {
+
+enum class Format : uint8_t { Sql, Alembic, LiquibaseXml, LiquibaseYaml, LiquibaseJson, LiquibaseSql };
+const char* format_name(Format format);
+
+// The tool that will run the file decides the implied transaction and the file conventions.
+enum class MigrationTool : uint8_t { PlainSql, Flyway, GolangMigrate, Dbmate, Diesel, Alembic, Liquibase };
+const char* migration_tool_name(MigrationTool tool);
+
+struct SyntaxError {
+  std::string message;
+  uint32_t offset = 0;  // relative to the statement text
+};
+
+// The result of parsing one statement's text. Shared through the statement cache, so its
+// ranges are relative to the statement's first byte.
+struct ParsedStatement {
+  std::vector<Operation> ops;
+  std::optional<SyntaxError> error;
+  std::string summary;  // "CREATE INDEX ix_users_email ON users": symbols, reports
+};
+
+enum class Section : uint8_t { Upgrade, Downgrade };
+
+struct Statement {
+  ByteRange range;  // document bytes of the statement, up to and including its ';'
+  std::shared_ptr<const ParsedStatement> parsed;
+  Section section = Section::Upgrade;
+  // Transaction context, decided by the front end.
+  bool in_transaction = false;
+  int32_t transaction_opened_by = -1;  // statement index of the BEGIN, -1 when the tool's implied transaction
+  int32_t unit = 0;                    // the migration unit (file section, changeSet ...) it belongs to
+  std::string origin;                  // "sql", "op.create_index", "createIndex" ...
+
+  // An operation's range in document coordinates (parsed ranges are statement-relative).
+  [[nodiscard]] ByteRange doc_range(const Operation& op) const { return op.range.shifted(range.begin); }
+};
+
+struct SuppressionComment {
+  uint32_t offset = 0;             // document offset of the comment
+  uint32_t line = 0;               // its line (0-based)
+  bool whole_file = false;         // zerolock-disable vs zerolock-disable-next-line
+  std::vector<std::string> rules;  // empty: every rule
+};
+
+struct Migration {
+  std::string path;
+  Format format = Format::Sql;
+  MigrationTool tool = MigrationTool::PlainSql;
+  bool tool_wraps_in_transaction = false;  // Flyway, Alembic, Liquibase: a transaction per migration
+  std::vector<Statement> statements;
+  std::vector<Diagnostic> frontend_diagnostics;  // syntax errors, things not analysed
+  std::vector<SuppressionComment> suppressions;
+};
+
+}  // namespace zerolock

@@ -1,0 +1,51 @@
+#pragma once
+// Parsed statements keyed by their exact text, so an edit re-parses only the statements whose
+// text changed. Entries not used since the previous sweep are dropped, which bounds memory to
+// about two generations of a document's statements.
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "engine/migration.h"
+
+namespace zerolock {
+
+class StatementCache {
+ public:
+  // Returns the cached parse of `text`, or calls parse(text) and caches it.
+  template <typename ParseFn>
+  std::shared_ptr<const ParsedStatement> get(std::string_view text, ParseFn&& parse) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(std::string(text));
+    if (it != entries_.end()) {
+      it->second.generation = generation_;
+      ++hits_;
+      return it->second.parsed;
+    }
+    ++misses_;
+    auto parsed = std::make_shared<const ParsedStatement>(parse(text));
+    entries_.emplace(std::string(text), Entry{parsed, generation_});
+    return parsed;
+  }
+  // Drops entries unused for two sweeps; call after each analysis of a document.
+  void sweep();
+  void clear();
+  [[nodiscard]] size_t size() const;
+  [[nodiscard]] uint64_t hits() const { return hits_; }
+  [[nodiscard]] uint64_t misses() const { return misses_; }
+
+ private:
+  struct Entry {
+    std::shared_ptr<const ParsedStatement> parsed;
+    uint64_t generation = 0;
+  };
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+  uint64_t generation_ = 1;
+  uint64_t hits_ = 0;
+  uint64_t misses_ = 0;
+};
+
+}  // namespace zerolock
