@@ -21,7 +21,7 @@ import {
   vsdiag,
 } from 'vscode-languageclient/node';
 
-import { lockReportMarkdown, parseLockReport, showLockReportPanel } from './lockReport';
+import { LockReport, lockReportMarkdown, parseLockReport, renderLockReport } from './lockReport';
 import { configuredFilters, MigrationSelector } from './selector';
 import { findServer, FoundServer } from './serverPath';
 
@@ -259,6 +259,15 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
   } finally {
     starting = undefined;
   }
+}
+
+function showLockReportPanel(report: LockReport, title: string): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel('zerolock.lockReport', `Locks: ${title}`, vscode.ViewColumn.Beside, {
+    enableScripts: false,
+  });
+  const nonce = Math.random().toString(36).slice(2) + Date.now().toString(36);
+  panel.webview.html = renderLockReport(report, title, nonce);
+  return panel;
 }
 
 function runZerolock(args: string[], cwd: string | undefined): Promise<{ stdout: string; stderr: string; code: number }> {

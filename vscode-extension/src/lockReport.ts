@@ -1,6 +1,5 @@
 // "Show Lock Report": runs `zerolock locks --format json FILE` and renders a per-statement lock
 // timeline (which relation is locked in which mode by which statement) in a webview.
-import * as vscode from 'vscode';
 
 export interface ReportLock {
   relation: string;
@@ -20,6 +19,9 @@ export interface ReportStatement {
   note?: string;
   blocks?: string;
   rules: string[];
+  // 'commit' when the locks are held until the transaction ends (at statement `commitIndex`).
+  heldUntil?: string;
+  commitIndex?: number;
 }
 
 export interface LockReport {
@@ -126,6 +128,8 @@ export function parseLockReport(json: unknown): LockReport {
       note: str(s.note) ?? str(effect.note),
       blocks: str(s.blocks) ?? (Array.isArray(s.blocks) ? s.blocks.join(', ') : undefined),
       rules: rules.filter((r) => r !== ''),
+      heldUntil: str(s.held_until) ?? str(s.heldUntil),
+      commitIndex: num(asObj(s.commit).statement),
     };
   });
   return { file: str(root.file) ?? str(root.path), statements };
@@ -158,12 +162,27 @@ export function renderLockReport(report: LockReport, title: string, nonce: strin
       }
     }
   }
+  // Locks taken inside a transaction stay held until its commit: later rows show them as held.
+  const held: Map<string, string>[] = report.statements.map(() => new Map());
+  report.statements.forEach((s, i) => {
+    const end = s.heldUntil !== 'commit' ? i : s.commitIndex ?? report.statements.length - 1; // no commit: end of file
+    for (let j = i + 1; j <= end && j < report.statements.length; j++) {
+      for (const l of s.locks) {
+        const prev = held[j].get(l.relation);
+        if (!prev || LOCK_MODES.indexOf(l.mode) < LOCK_MODES.indexOf(prev)) {
+          held[j].set(l.relation, l.mode);
+        }
+      }
+    }
+  });
   const head = relations.map((r) => `<th class="rel">${escapeHtml(r)}</th>`).join('');
-  const rows = report.statements.map((s) => {
+  const rows = report.statements.map((s, i) => {
     const cells = relations.map((r) => {
       const ls = s.locks.filter((l) => l.relation === r);
       if (ls.length === 0) {
-        return '<td class="none"></td>';
+        const h = held[i].get(r);
+        return h ? `<td class="held ${modeClass(h)}" title="still held from an earlier statement">${escapeHtml(h)} (held)</td>`
+          : '<td class="none"></td>';
       }
       return `<td class="${modeClass(ls[0].mode)}">${ls.map((l) => escapeHtml(l.mode)).join('<br>')}</td>`;
     }).join('');
@@ -172,6 +191,7 @@ export function renderLockReport(report: LockReport, title: string, nonce: strin
       s.scan ? '<span class="flag scan">scan</span>' : '',
       s.transactional === false ? '<span class="flag">no transaction</span>' : '',
       s.known === false ? '<span class="flag">locks not modelled</span>' : '',
+      s.heldUntil === 'commit' ? '<span class="flag">held until commit</span>' : '',
     ].join('');
     const text = s.text.length > 160 ? s.text.slice(0, 157) + '…' : s.text;
     const rules = s.rules.length ? `<div class="rules">${s.rules.map(escapeHtml).join(', ')}</div>` : '';
@@ -195,6 +215,7 @@ td.stmt code { white-space: pre-wrap; font-family: var(--vscode-editor-font-fami
 td.severe { background: #d32f2f55; font-weight: bold; }
 td.moderate { background: #f9a82555; }
 td.mild { background: #388e3c40; }
+td.held { opacity: 0.6; font-weight: normal; font-style: italic; }
 .flag { display: inline-block; margin: 0 4px 2px 0; padding: 0 4px; border-radius: 3px; background: #8883; }
 .flag.rewrite, .flag.scan { background: #d32f2f44; }
 .rules, .note { font-size: 90%; color: var(--vscode-descriptionForeground); }
@@ -202,6 +223,7 @@ td.mild { background: #388e3c40; }
 </style></head>
 <body>
 <h2>Lock report: ${escapeHtml(title)}</h2>
+<p>One row per statement, one column per relation: the lock mode the statement takes, and (in italics) locks still held from earlier statements of the same transaction.</p>
 <p class="legend"><span class="severe" style="background:#d32f2f55">blocks reads and/or writes</span><span style="background:#f9a82555">blocks writes or schema changes</span><span style="background:#388e3c40">mild</span></p>
 ${body}
 </body></html>`;
@@ -215,13 +237,4 @@ export function lockReportMarkdown(report: LockReport, title: string): string {
     lines.push(`| ${s.line ?? s.index + 1} | \`${text.length > 100 ? text.slice(0, 97) + '…' : text}\` | ${locks} | ${s.rewrite ? 'yes' : ''} | ${s.scan ? 'yes' : ''} |`);
   }
   return lines.join('\n') + '\n';
-}
-
-export function showLockReportPanel(report: LockReport, title: string): vscode.WebviewPanel {
-  const panel = vscode.window.createWebviewPanel('zerolock.lockReport', `Locks: ${title}`, vscode.ViewColumn.Beside, {
-    enableScripts: false,
-  });
-  const nonce = Math.random().toString(36).slice(2) + Date.now().toString(36);
-  panel.webview.html = renderLockReport(report, title, nonce);
-  return panel;
 }

@@ -122,7 +122,30 @@ async function main() {
     await page.mouse.move(5, 5);
     await page.keyboard.press('Escape');
 
-    // 3. quick fix on CREATE INDEX: the menu, then its first (preferred) entry rewrites the statement
+    // 3. commands: the lock report (webview from `zerolock locks --format json`) and explain rule
+    await runCommand(page, 'zerolock: Show Lock Report of This Migration');
+    await page.locator('.tab', { hasText: 'Locks: V2__orders_index.sql' }).first().waitFor({ timeout: WAIT });
+    const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('table');
+    await report.waitFor({ timeout: WAIT });
+    const reportText = await report.innerText();
+    for (const expected of ['ACCESS EXCLUSIVE', 'SHARE', 'orders', 'CREATE INDEX']) {
+      if (!reportText.includes(expected)) {
+        throw new Error(`the lock report does not mention ${expected}:\n${reportText}`);
+      }
+    }
+    log(`lock report: ${reportText.replace(/\s+/g, ' ').slice(0, 300)}`);
+    await shot(page, 'vscode-lock-report.png');
+    await runCommand(page, 'View: Close Editor');
+    const createLine = await lineLocator(page, 'CREATE INDEX');
+    const clbox = await createLine.boundingBox();
+    await page.mouse.click(clbox.x + 30, clbox.y + clbox.height / 2);
+    await runCommand(page, 'zerolock: Explain Rule at Cursor');
+    await page.locator('.tab', { hasText: 'require-concurrent-index-creation' }).first().waitFor({ timeout: WAIT });
+    log('explain: opened require-concurrent-index-creation');
+    await shot(page, 'vscode-explain.png');
+    await runCommand(page, 'View: Close Editor');
+
+    // 4. quick fix on CREATE INDEX: the menu, then its first (preferred) entry rewrites the statement
     const create = await lineLocator(page, 'CREATE INDEX');
     const cbox = await create.boundingBox();
     await page.mouse.click(cbox.x + 30, cbox.y + cbox.height / 2);
@@ -147,7 +170,7 @@ async function main() {
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
     await shot(page, 'vscode-quickfix-3-after.png');
 
-    // 4. other front ends get squiggles too (activation on Alembic versions/ and Liquibase XML)
+    // 5. other front ends get squiggles too (activation on Alembic versions/ and Liquibase XML)
     const others = (process.env.ZEROLOCK_VSCODE_FRONTENDS ?? 'alembic/versions/0002_orders_index.py liquibase/changelog.xml')
       .split(/\s+/).filter(Boolean);
     for (const file of others) {

@@ -217,8 +217,9 @@ local function apply_action(client, action)
   end
 end
 
---- Requests code actions of a kind over the whole buffer (or a range) and applies the first one
---- (or the preferred one). Returns the applied action or nil.
+--- Requests code actions over the whole buffer (or opts.range) and applies the first one that
+--- matches: opts.only (kinds), opts.preferred (isPreferred), opts.filter(action) -> bool.
+--- Returns the applied action or nil.
 function M.apply_code_action(opts)
   opts = opts or {}
   local bufnr = opts.bufnr or vim.api.nvim_get_current_buf()
@@ -244,7 +245,7 @@ function M.apply_code_action(opts)
   local actions = (resp and resp.result) or {}
   local chosen
   for _, a in ipairs(actions) do
-    if not opts.preferred or a.isPreferred then
+    if (not opts.preferred or a.isPreferred) and (not opts.filter or opts.filter(a)) then
       chosen = a
       break
     end
