@@ -15,6 +15,7 @@ class Entry:
     mode: str = "tx"  # tx | autocommit
     setup: list = field(default_factory=list)
     blocker: str = ""
+    session: list = field(default_factory=list)  # run on the statement's own connection first
     line: int = 0  # 1-based line of the statement in catalogue.sql
 
 
@@ -51,6 +52,8 @@ def load(path: str = CATALOGUE) -> list:
                     current.mode = value
                 elif key == "setup":
                     current.setup.append(value)
+                elif key == "session":
+                    current.session.append(value)
                 elif key == "blocker":
                     current.blocker = value
                 else:

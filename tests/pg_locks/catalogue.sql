@@ -5,6 +5,7 @@
 --                                autocommit: cannot run in a transaction block; observed from a
 --                                second session on a fresh copy of the fixture
 --   -- @setup <sql>              committed on a fresh copy before the statement (repeatable)
+--   -- @session <sql>            run first on the statement's own connection (sessions use TimeZone UTC)
 --   -- @blocker <sql>            autocommit only: a third session holds this in an open transaction
 --                                until the statement is seen waiting (for statements that write no
 --                                transaction id, e.g. plain VACUUM)
@@ -157,6 +158,9 @@ ALTER TABLE items ALTER COLUMN small TYPE integer;
 -- @id type_int_to_text_using
 ALTER TABLE items ALTER COLUMN qty TYPE text USING qty::text;
 -- @id type_timestamp_to_timestamptz
+ALTER TABLE items ALTER COLUMN measured_at TYPE timestamptz;
+-- @id type_timestamp_to_timestamptz_non_utc_session
+-- @session SET TimeZone = 'Europe/Paris'
 ALTER TABLE items ALTER COLUMN measured_at TYPE timestamptz;
 -- @id type_json_to_jsonb
 ALTER TABLE items ALTER COLUMN data TYPE jsonb;
@@ -416,7 +420,7 @@ CREATE CONSTRAINT TRIGGER orders_ctrig AFTER INSERT ON orders DEFERRABLE FOR EAC
 -- @id drop_trigger
 DROP TRIGGER accounts_touch ON accounts;
 -- @id drop_trigger_if_exists
-DROP TRIGGER IF EXISTS nope ON accounts;
+DROP TRIGGER IF EXISTS accounts_touch ON accounts;
 -- @id alter_trigger_rename
 ALTER TRIGGER accounts_touch ON accounts RENAME TO accounts_touch2;
 -- @id create_rule
@@ -486,6 +490,8 @@ CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint NOT NULL REFERENCE
 CREATE TABLE refunds (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id), coupon_id integer REFERENCES coupons (id));
 -- @id create_table_like
 CREATE TABLE accounts_copy (LIKE accounts INCLUDING ALL);
+-- @id create_table_inherits
+CREATE TABLE audit_log_new () INHERITS (audit_log);
 -- @id create_unlogged_table
 CREATE UNLOGGED TABLE cache_entries (k text PRIMARY KEY, v text);
 -- @id create_temp_table

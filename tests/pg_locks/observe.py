@@ -9,8 +9,9 @@ synchronous_standby_names set to a standby that never exists (see "autocommit" b
 
 tx entries (the default) run on one shared copy of the fixture, which the ROLLBACK leaves intact:
     BEGIN; <statement>; read pg_locks of our own backend; read relfilenodes; ROLLBACK
-tx entries with @setup run on a fresh copy of the fixture: the setup is committed first, then the
-same BEGIN ... ROLLBACK.
+tx entries with @setup or @session run on a fresh copy of the fixture: the setup is committed first,
+the @session statements run on the statement's own connection, then the same BEGIN ... ROLLBACK.
+Every session runs with TimeZone UTC unless an entry's @session changes it.
 
 autocommit entries (CONCURRENTLY, VACUUM, ...) cannot run in a transaction block. Each runs on a
 fresh copy of the fixture (CREATE DATABASE ... TEMPLATE) in session A with synchronous_commit=on
@@ -232,6 +233,8 @@ def observe_fresh(admin, entry, number):
         if entry.mode == "tx":
             a = connect(db)
             try:
+                for s in entry.session:
+                    a.cursor().execute(s)
                 return observe_tx(a, entry, before)
             finally:
                 a.close()
@@ -248,6 +251,8 @@ def observe_autocommit(db, b, entry, before):
         blocker = connect(db, autocommit=False)
         blocker.cursor().execute(entry.blocker)
     a = connect(db)
+    for s in entry.session:
+        a.cursor().execute(s)
     a.cursor().execute("SET synchronous_commit = on")
     pid = a.get_backend_pid()
     obs = Observation(before)
@@ -291,6 +296,9 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated entry ids")
     args = parser.parse_args()
     started = time.monotonic()
+    # Pinned so that observations do not depend on the host: timestamp -> timestamptz is binary
+    # compatible only when the session time zone is UTC (an entry's @session may change it).
+    os.environ["PGTZ"] = "UTC"
     entries = catalogue.load()
     if args.only:
         wanted = set(args.only.split(","))
@@ -316,7 +324,7 @@ def main():
     before = relations(work.cursor())
     results = []
     for number, entry in enumerate(entries):
-        if entry.mode == "tx" and not entry.setup:
+        if entry.mode == "tx" and not entry.setup and not entry.session:
             results.append(observe_tx(work, entry, before))
         else:
             results.append(observe_fresh(admin, entry, number))
