@@ -80,7 +80,7 @@ LockEffect add_constraint_effect(const Operation& op, const LockContext& ctx) {
       if (c.using_index.empty()) {
         e.scan = true;  // builds the index under the lock
       } else {
-        add(e, QualifiedName{op.table.schema, c.using_index}, M::AccessExclusive, RelationRole::Index);
+        add(e, QualifiedName{op.table.schema, c.using_index}, M::ShareUpdateExclusive, RelationRole::Index);
         // A primary key also sets NOT NULL on its columns, which scans unless already NOT NULL.
         if (c.kind == ConstraintKind::PrimaryKey) e.scan = true;
       }
@@ -90,6 +90,21 @@ LockEffect add_constraint_effect(const Operation& op, const LockContext& ctx) {
       break;
   }
   return e;
+}
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// ALTER TABLE ... SET TABLESPACE / SET ACCESS METHOD to what a table almost always already has is a
+// no-op; anything else copies every block under ACCESS EXCLUSIVE.
+void storage_move_effect(const Operation& op, std::string_view usual_target, LockEffect& e) {
+  if (op.column == usual_target) {
+    e.note = "No copy when the relation already uses " + std::string(usual_target) +
+             " (the usual case); otherwise every block is copied under ACCESS EXCLUSIVE.";
+  } else {
+    e.rewrite = true;
+  }
 }
 
 LockMode lock_statement_mode(const std::string& number) {
@@ -167,12 +182,9 @@ LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
     case OpKind::SetIdentity:
     case OpKind::DropIdentity:
     case OpKind::DropExpression:
-    case OpKind::DropConstraint:
     case OpKind::AlterConstraint:
     case OpKind::OfType:
     case OpKind::NotOfType:
-    case OpKind::Inherit:
-    case OpKind::NoInherit:
     case OpKind::DropTrigger:
     case OpKind::CreateRule:
     case OpKind::EnableRule:
@@ -182,23 +194,60 @@ LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
     case OpKind::DropPolicy:
       e = on_table(op, M::AccessExclusive);
       return e;
+    case OpKind::DropConstraint:
+      e = on_table(op, M::AccessExclusive);
+      // A UNIQUE / PRIMARY KEY / EXCLUDE constraint drops its index, which carries the constraint's
+      // name; recognised by PostgreSQL's default suffixes.
+      if (ends_with(op.object.name, "_pkey") || ends_with(op.object.name, "_key") || ends_with(op.object.name, "_excl"))
+        add(e, QualifiedName{op.table.schema, op.object.name}, M::AccessExclusive, RelationRole::Index);
+      return e;
+    case OpKind::Inherit:
+      e = on_table(op, M::AccessExclusive);
+      add(e, op.object, M::ShareUpdateExclusive, RelationRole::Other);  // the new parent
+      return e;
+    case OpKind::NoInherit:
+      e = on_table(op, M::AccessExclusive);
+      add(e, op.object, M::AccessShare, RelationRole::Other);  // the old parent
+      return e;
     case OpKind::TruncateTable:
       e = on_table(op, M::AccessExclusive);
-      e.rewrite = true;  // new, empty relfilenode
+      // A new, empty relfilenode: no data is copied, so it is not a rewrite.
+      e.note = "Swaps in new, empty files; the ACCESS EXCLUSIVE lock is held until the transaction ends.";
       return e;
     case OpKind::SetLogged:
     case OpKind::SetUnlogged:
-    case OpKind::SetTablespace:
-    case OpKind::SetAccessMethod:
       e = on_table(op, M::AccessExclusive);
       e.rewrite = true;
       return e;
+    case OpKind::SetTablespace:
+      e = on_table(op, M::AccessExclusive);
+      storage_move_effect(op, "pg_default", e);
+      return e;
+    case OpKind::SetAccessMethod:
+      e = on_table(op, M::AccessExclusive);
+      storage_move_effect(op, "heap", e);
+      return e;
+    case OpKind::ClusterOn:
+      e = on_table(op, M::ShareUpdateExclusive);
+      add(e, QualifiedName{op.table.schema, op.object.name}, M::ShareUpdateExclusive, RelationRole::Index);
+      return e;
+    case OpKind::Comment:
+      if (op.detail == "OBJECT_TABCONSTRAINT") {
+        // COMMENT ON CONSTRAINT c ON t: the object is [schema.]t.c, read under ACCESS SHARE.
+        return on_object(QualifiedName{"", op.object.schema}, M::AccessShare, RelationRole::Table);
+      }
+      if (op.table.empty()) {
+        if (op.detail == "OBJECT_INDEX" || op.detail == "OBJECT_VIEW" || op.detail == "OBJECT_MATVIEW" ||
+            op.detail == "OBJECT_SEQUENCE" || op.detail == "OBJECT_FOREIGN_TABLE")
+          return on_object(op.object, M::ShareUpdateExclusive,
+                           op.detail == "OBJECT_INDEX" ? RelationRole::Index : RelationRole::Other);
+        return e;
+      }
+      return on_table(op, M::ShareUpdateExclusive);
     case OpKind::SetTableOptions:
     case OpKind::SetStatistics:
     case OpKind::SetColumnOptions:
-    case OpKind::ClusterOn:
     case OpKind::SetWithoutCluster:
-    case OpKind::Comment:
       return on_table(op, M::ShareUpdateExclusive);
     case OpKind::AddColumn:
       e = on_table(op, M::AccessExclusive);
@@ -223,28 +272,40 @@ LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
       e.transactional = !op.concurrently;
       return e;
     case OpKind::DropIndex:
-      e = on_object(op.object, op.concurrently ? M::ShareUpdateExclusive : M::AccessExclusive, RelationRole::Index);
-      for (const QualifiedName& extra : op.extra_tables) add(e, extra, e.locks.front().mode, RelationRole::Index);
+      // CONCURRENTLY: SHARE UPDATE EXCLUSIVE on the table throughout, ACCESS EXCLUSIVE on the (by then
+      // invalid) index in the last of its transactions.
+      e = on_object(op.object, M::AccessExclusive, RelationRole::Index);
+      for (const QualifiedName& extra : op.extra_tables) add(e, extra, M::AccessExclusive, RelationRole::Index);
       e.transactional = !op.concurrently;
-      if (!op.concurrently) e.note = "Also takes ACCESS EXCLUSIVE on the index's table.";
+      e.note = op.concurrently ? "Also takes SHARE UPDATE EXCLUSIVE on the index's table."
+                               : "Also takes ACCESS EXCLUSIVE on the index's table.";
       return e;
     case OpKind::ReindexIndex:
+      e = on_object(op.object, M::AccessExclusive, RelationRole::Index);
       if (op.concurrently) {
-        e = on_object(op.object, M::ShareUpdateExclusive, RelationRole::Index);
         e.transactional = false;
+        e.note = "Builds a new index under SHARE UPDATE EXCLUSIVE on the table; ACCESS EXCLUSIVE on the old index "
+                 "only to swap and drop it.";
       } else {
-        e = on_object(op.object, M::AccessExclusive, RelationRole::Index);
         e.note = "Also takes SHARE on the index's table: writes wait until the index is rebuilt.";
       }
+      e.rewrite = true;  // the index gets new files
       e.scan = true;
       return e;
     case OpKind::ReindexTable:
       e = on_table(op, op.concurrently ? M::ShareUpdateExclusive : M::Share);
       e.transactional = !op.concurrently && op.detail.empty();
+      e.rewrite = true;  // every index of the table gets new files
       e.scan = true;
       return e;
-    case OpKind::RenameIndex:
     case OpKind::AlterIndexSet:
+      if (op.detail == "AT_SetTableSpace") {
+        e = on_object(op.object, M::AccessExclusive, RelationRole::Index);
+        storage_move_effect(op, "pg_default", e);
+        return e;
+      }
+      return on_object(op.object, M::ShareUpdateExclusive, RelationRole::Index);
+    case OpKind::RenameIndex:
       return on_object(op.object, v >= 12 || op.kind == OpKind::AlterIndexSet ? M::ShareUpdateExclusive : M::AccessExclusive,
                        RelationRole::Index);
     case OpKind::AttachIndex:
@@ -258,8 +319,10 @@ LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
       return e;
     case OpKind::DetachPartition:
       if (op.partition_detach_concurrently && v >= 14) {
+        // SHARE UPDATE EXCLUSIVE on both while waiting for other transactions; the partition and its
+        // indexes get ACCESS EXCLUSIVE in the short final transaction.
         e = on_table(op, M::ShareUpdateExclusive);
-        add(e, op.object, M::ShareUpdateExclusive, RelationRole::Partition);
+        add(e, op.object, M::AccessExclusive, RelationRole::Partition);
         e.transactional = false;
       } else {
         e = on_table(op, M::AccessExclusive);
@@ -294,6 +357,8 @@ LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
     case OpKind::VacuumFull:
     case OpKind::Cluster:
       e = on_table(op, M::AccessExclusive);
+      if (op.kind == OpKind::Cluster && !op.object.name.empty())
+        add(e, QualifiedName{op.table.schema, op.object.name}, M::AccessExclusive, RelationRole::Index);
       e.rewrite = true;
       e.transactional = !(op.kind == OpKind::VacuumFull || op.table.empty());
       if (op.kind == OpKind::VacuumFull) e.transactional = false;
@@ -334,6 +399,10 @@ LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
     case OpKind::ResetSetting:
       return e;
     case OpKind::AlterSequence:
+      // ALTER SEQUENCE's own options (RESTART, INCREMENT, OWNED BY ...) take SHARE ROW EXCLUSIVE; the
+      // ALTER TABLE forms applied to a sequence (OWNER TO, SET SCHEMA ...) take ACCESS EXCLUSIVE.
+      return on_object(op.object, op.detail == "AlterSeqStmt" ? M::ShareRowExclusive : M::AccessExclusive,
+                       RelationRole::Sequence);
     case OpKind::DropSequence:
       return on_object(op.object, M::AccessExclusive, RelationRole::Sequence);
     case OpKind::DoBlock:
@@ -341,6 +410,7 @@ LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
       e.note = "A DO block runs arbitrary code: its locks are not analysed.";
       return e;
     case OpKind::Other:
+      if (op.detail == "OBJECT_TRIGGER" && !op.table.empty()) return on_table(op, M::AccessExclusive);  // ALTER TRIGGER RENAME
       e.known = false;
       return e;
   }
