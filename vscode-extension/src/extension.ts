@@ -357,6 +357,8 @@ async function explainRule(ruleArg?: string): Promise<void> {
       const here = vscode.languages.getDiagnostics(editor.document.uri)
         .filter((d) => d.source === 'zerolock' || ruleOf(d)?.includes('-'))
         .filter((d) => d.range.contains(pos) || d.range.start.line === pos.line);
+      // Most severe first (vscode.DiagnosticSeverity.Error is 0), those under the cursor before the rest.
+      here.sort((a, b) => (a.range.contains(pos) ? 0 : 10) + a.severity - ((b.range.contains(pos) ? 0 : 10) + b.severity));
       const rules = [...new Set(here.map(ruleOf).filter((r): r is string => !!r))];
       if (rules.length === 1) {
         rule = rules[0];

@@ -144,11 +144,11 @@ function modeClass(mode: string): string {
   if (rank < 0) {
     return 'unknown';
   }
-  if (rank <= 2) {
-    return 'severe'; // blocks writes and (ACCESS EXCLUSIVE) reads
+  if (rank <= 3) {
+    return 'severe'; // blocks writes (ACCESS EXCLUSIVE: reads too)
   }
-  if (rank <= 4) {
-    return 'moderate';
+  if (rank === 4) {
+    return 'moderate'; // SHARE UPDATE EXCLUSIVE: blocks DDL, VACUUM, CREATE INDEX
   }
   return 'mild';
 }
@@ -212,19 +212,20 @@ th, td { border: 1px solid var(--vscode-panel-border, #8884); padding: 4px 6px; 
 th.rel { font-family: var(--vscode-editor-font-family); }
 td.line { text-align: right; color: var(--vscode-descriptionForeground); }
 td.stmt code { white-space: pre-wrap; font-family: var(--vscode-editor-font-family); }
-td.severe { background: #d32f2f55; font-weight: bold; }
-td.moderate { background: #f9a82555; }
-td.mild { background: #388e3c40; }
+.severe { background: #d32f2f55; }
+td.severe { font-weight: bold; }
+.moderate { background: #f9a82555; }
+.mild { background: #388e3c40; }
 td.held { opacity: 0.6; font-weight: normal; font-style: italic; }
 .flag { display: inline-block; margin: 0 4px 2px 0; padding: 0 4px; border-radius: 3px; background: #8883; }
 .flag.rewrite, .flag.scan { background: #d32f2f44; }
 .rules, .note { font-size: 90%; color: var(--vscode-descriptionForeground); }
-.legend span { margin-right: 1em; padding: 0 4px; }
+.legend span { display: inline-block; margin: 0 1em 4px 0; padding: 0 4px; }
 </style></head>
 <body>
 <h2>Lock report: ${escapeHtml(title)}</h2>
 <p>One row per statement, one column per relation: the lock mode the statement takes, and (in italics) locks still held from earlier statements of the same transaction.</p>
-<p class="legend"><span class="severe" style="background:#d32f2f55">blocks reads and/or writes</span><span style="background:#f9a82555">blocks writes or schema changes</span><span style="background:#388e3c40">mild</span></p>
+<p class="legend"><span class="severe">blocks writes (ACCESS EXCLUSIVE: reads too)</span><span class="moderate">blocks schema changes, VACUUM, CREATE INDEX</span><span class="mild">blocks only stronger locks</span></p>
 ${body}
 </body></html>`;
 }

@@ -310,17 +310,23 @@ function M.show_locks()
   return scratch(out, 'markdown', 'zerolock://locks/' .. vim.fn.fnamemodify(file, ':t'))
 end
 
---- :ZerolockExplain [RULE]: `zerolock explain RULE`, RULE defaulting to the finding at the cursor.
+--- :ZerolockExplain [RULE]: `zerolock explain RULE`, RULE defaulting to the most severe finding at
+--- the cursor (without one: the list of rules).
 function M.explain(rule)
   if not rule or rule == '' then
-    local lnum = vim.api.nvim_win_get_cursor(0)[1] - 1
+    -- The most severe zerolock finding on the cursor line (preferring ones under the cursor).
+    local cursor = vim.api.nvim_win_get_cursor(0)
+    local lnum, col = cursor[1] - 1, cursor[2]
+    local found = {}
     for _, d in ipairs(vim.diagnostic.get(0, { lnum = lnum })) do
       local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
-      if code then
-        rule = tostring(code)
-        break
+      if code and (d.source == nil or d.source == 'zerolock') then
+        local under = d.col <= col and (d.end_lnum ~= lnum or col <= (d.end_col or d.col))
+        table.insert(found, { rule = tostring(code), key = (under and 0 or 10) + (d.severity or 4) })
       end
     end
+    table.sort(found, function(a, b) return a.key < b.key end)
+    rule = found[1] and found[1].rule or nil
   end
   if not rule or rule == '' then
     local list = run_cli({ 'explain', '--list' })
