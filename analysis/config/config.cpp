@@ -86,7 +86,7 @@ std::variant<Config, ConfigError> parse_config(const std::string& text, const st
   config.source = origin;
   static const std::vector<std::string> known = {"pg_version", "postgres_version", "rules", "tables", "large_tables",
                                                  "large_table_rows", "small_table_rows", "lock_timeout",
-                                                 "statement_timeout", "tool"};
+                                                 "statement_timeout", "tool", "liquibase_version"};
   for (const auto& [key, value] : root) {
     if (std::find(known.begin(), known.end(), std::string(key.str())) == known.end())
       return error_at(origin, value, "unknown option \"" + std::string(key.str()) + "\"");
@@ -143,6 +143,12 @@ std::variant<Config, ConfigError> parse_config(const std::string& text, const st
     if (!v || std::find(tools.begin(), tools.end(), v->get()) == tools.end())
       return error_at(origin, *n, "tool must be one of plain, flyway, golang-migrate, dbmate, diesel, alembic, liquibase");
     config.tool = v->get();
+  }
+  // Added for the Liquibase / Flyway front ends (analysis/liquibase).
+  if (const toml::node* n = root.get("liquibase_version")) {
+    auto v = n->as_string();
+    if (!v) return error_at(origin, *n, "liquibase_version must be a string such as \"4.3.3\"");
+    config.liquibase_version = v->get();
   }
   return config;
 }

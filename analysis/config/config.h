@@ -29,6 +29,7 @@ struct Config {
   std::string lock_timeout = "5s";              // value the lock_timeout fix inserts
   std::string statement_timeout;                // empty: the fix does not add one
   std::optional<std::string> tool;              // force a migration tool: flyway, alembic ...
+  std::optional<std::string> liquibase_version;  // target Liquibase version ("4.3.3"); default: recent
   std::filesystem::path source;                 // the file it came from, empty for defaults
 
   [[nodiscard]] bool rule_enabled(const std::string& id, bool default_enabled) const;

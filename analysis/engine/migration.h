@@ -55,6 +55,42 @@ struct SuppressionComment {
   std::vector<std::string> rules;  // empty: every rule
 };
 
+// A unit of a migration as the front end saw it (Liquibase changeSet, dbmate section ...), for
+// rules about units rather than statements. Plain SQL files have none. (Added by the Liquibase /
+// conventions front ends; additive.)
+struct MigrationUnit {
+  int32_t id = 0;                   // Statement::unit of its statements
+  std::string name;                 // "author:id", "migrate:up"
+  ByteRange range;                  // the whole unit
+  ByteRange header;                 // where unit-level findings go: the changeSet start tag, the section line
+  bool in_transaction = true;
+  bool has_rollback = false;        // an explicit rollback, possibly empty ("nothing to undo")
+  bool skipped = false;             // not run on PostgreSQL (dbms): no statements
+  // Change types the tool cannot undo automatically, with their ranges (missing-rollback).
+  std::vector<std::pair<std::string, ByteRange>> irreversible;
+  std::vector<std::pair<std::string, std::string>> attributes;  // context, labels, runAlways ... as written
+};
+
+// A file the tool pairs with this one: the down of an up migration, Flyway's undo of a versioned one.
+struct CompanionFile {
+  std::string role;     // "down", "undo"
+  std::string path;     // where it is (or is expected)
+  bool exists = false;
+  bool empty = false;   // exists, but holds no statement
+};
+
+// The rollback part of a migration, for formats that have one (Alembic downgrade(), Flyway undo
+// files, up/down pairs). Read by missing-downgrade and downgrade-not-inverse; statements of the
+// rollback carry Section::Downgrade.
+struct RollbackInfo {
+  bool present = false;           // a rollback part exists (a downgrade() function, an undo file)
+  bool empty = false;             // it exists but does nothing: pass, ..., a docstring, raise NotImplementedError
+  bool upgrade_complete = true;   // every part of the forward migration was understood
+  bool rollback_complete = true;  // every part of the rollback was understood
+  ByteRange anchor;               // where to report a missing rollback (e.g. the upgrade() name)
+  ByteRange rollback_anchor;      // the rollback's own location (e.g. the downgrade() name)
+};
+
 struct Migration {
   std::string path;
   Format format = Format::Sql;
@@ -63,6 +99,9 @@ struct Migration {
   std::vector<Statement> statements;
   std::vector<Diagnostic> frontend_diagnostics;  // syntax errors, things not analysed
   std::vector<SuppressionComment> suppressions;
+  std::optional<RollbackInfo> rollback;  // nullopt: the format has no rollback part (see RollbackInfo)
+  std::vector<MigrationUnit> units;          // optional, see MigrationUnit
+  std::vector<CompanionFile> companions;     // optional, see CompanionFile
 };
 
 }  // namespace zerolock
