@@ -81,7 +81,14 @@ flock -u 9
 work=$(mktemp -d /tmp/zerolock-vscode.XXXXXX)
 cs_pid=""
 cleanup() {
-  if [ -n "$cs_pid" ]; then kill "$cs_pid" 2>/dev/null || true; wait "$cs_pid" 2>/dev/null || true; fi
+  # code-server runs in its own process group (setsid below): this ends it, its extension host
+  # and the zerolock server it started, and nothing else.
+  if [ -n "$cs_pid" ]; then
+    kill -TERM -- "-$cs_pid" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 -- "-$cs_pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL -- "-$cs_pid" 2>/dev/null || true
+    wait "$cs_pid" 2>/dev/null || true
+  fi
   if [ -n "${ZEROLOCK_KEEP_WORK:-}" ]; then say "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -132,7 +139,8 @@ cs --install-extension "$work/zerolock.vsix" >&2
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 say "starting code-server on 127.0.0.1:$port"
-cs --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry --disable-update-check \
+setsid node "$cs_entry" --config "$work/config.yaml" --user-data-dir "$work/data" --extensions-dir "$work/extensions" \
+  --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override "$work/ws" >"$work/code-server.log" 2>&1 &
 cs_pid=$!
 for _ in $(seq 1 240); do

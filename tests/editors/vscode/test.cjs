@@ -207,7 +207,20 @@ async function main() {
         .waitFor({ timeout: WAIT });
       await shot(page, `vscode-${path.basename(file).replace(/\W+/g, '-')}.png`);
     }
+    // 6. zerolock: Restart Language Server: the new server analyses new text.
+    await openFile(page, 'sql/V2__orders_index.sql');
+    await runCommand(page, 'zerolock: Restart Language Server');
+    await page.locator('.statusbar-item[aria-label*="language server running"]').first().waitFor({ timeout: WAIT });
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await page.keyboard.press(`${mod}+End`);
+    await page.keyboard.type('\nCREATE INDEX idx_orders_total ON orders (total);\n');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'require-concurrent-index-creation' }).first()
+      .waitFor({ timeout: WAIT });
+    log('restart: the restarted server reports the new CREATE INDEX');
     log('ok');
+  } catch (e) {
+    await shot(page, 'failure.png').catch(() => undefined);
+    throw e;
   } finally {
     await context.close();
   }
