@@ -1,4 +1,4 @@
-// Type-checks, lints, bundles and packages the extension into zerolock-<version>.vsix with
+// Type-checks, lints, unit-tests, bundles and packages the extension into zerolock-<version>.vsix with
 // @vscode/vsce (npm packages only; nothing is downloaded).
 // Usage: node scripts/package.mjs [--out FILE] [--with-server PATH-TO-zerolock] [--skip-lint]
 //   --with-server copies the binary into server/zerolock so the .vsix works without zerolock on
@@ -25,9 +25,10 @@ const run = (cmd, cmdArgs) => {
 
 run(bin('tsc'), ['--noEmit', '-p', '.']);
 if (!args.includes('--skip-lint')) {
-  run(bin('eslint'), ['src', 'scripts']);
+  run(bin('eslint'), ['src', 'scripts', 'test']);
 }
-run(process.execPath, ['scripts/build.mjs', '--production']);
+run(process.execPath, ['scripts/test.mjs']);
+// vsce runs the `vscode:prepublish` script (esbuild --production) itself.
 
 const serverDir = path.join(root, 'server');
 const bundled = path.join(serverDir, 'zerolock');
