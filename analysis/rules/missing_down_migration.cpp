@@ -1,5 +1,7 @@
 // missing-down-migration: an up migration (golang-migrate, Diesel, dbmate) whose down is missing
 // or empty; a Flyway versioned migration without its undo (info).
+#include <filesystem>
+
 #include "rules/rule.h"
 
 namespace zerolock {
@@ -37,8 +39,10 @@ not use it turn this rule off for their Flyway directory in zerolock.toml).)md",
     ByteRange at{0, 0};
     if (!input.migration.statements.empty()) at = input.migration.statements.front().range;
     for (const CompanionFile& c : input.migration.companions) {
+      // Messages name the file, not its full path (stable across checkouts).
+      const std::string file = std::filesystem::path(c.path).filename().string();
       if (c.role == "undo" && !c.exists) {
-        Diagnostic& d = reporter.report_at(at, -1, "no Flyway undo migration: " + c.path + " does not exist",
+        Diagnostic& d = reporter.report_at(at, -1, "no Flyway undo migration: " + file + " does not exist",
                                            "Write the undo script, or turn this rule off for Flyway migrations.");
         if (d.severity == Severity::Warning) d.severity = Severity::Info;
         continue;
@@ -47,13 +51,13 @@ not use it turn this rule off for their Flyway directory in zerolock.toml).)md",
       if (!c.exists) {
         reporter.report_at(at, -1,
                            std::string("no down migration: ") +
-                               (c.path == input.migration.path ? "this file has no `-- migrate:down` section" : c.path + " does not exist") +
+                               (c.path == input.migration.path ? "this file has no `-- migrate:down` section" : file + " does not exist") +
                                "; rolling back this migration is impossible",
                            "Write the down migration that undoes this one.");
       } else if (c.empty) {
         Diagnostic& d = reporter.report_at(at, -1,
                                            std::string("the down migration ") +
-                                               (c.path == input.migration.path ? "section" : c.path) +
+                                               (c.path == input.migration.path ? "section" : file) +
                                                " is empty: rolling back does nothing and leaves this migration's changes",
                                            "Write the inverse statements, or suppress this if the migration is irreversible on purpose.");
         if (d.severity == Severity::Warning) d.severity = Severity::Info;

@@ -37,12 +37,13 @@ lines in formatted SQL. When there is truly nothing to undo, say so: `<rollback/
         if (types.find(type) != std::string::npos) continue;
         types += (types.empty() ? "" : ", ") + type;
       }
-      const ByteRange at = unit.irreversible.front().second;
-      reporter.report_at(at, -1,
+      // At the changeSet (where the rollback goes), with the irreversible changes as related locations.
+      Diagnostic& d = reporter.report_at(unit.header, -1,
                          "changeSet " + unit.name + " has no rollback, and Liquibase cannot roll back " + types +
                              " by itself: `liquibase rollback` stops here",
                          "Add a <rollback> (or --rollback lines) with the inverse; when there is nothing to undo, "
                          "write <rollback/> or --rollback empty.");
+      for (const auto& [type, range] : unit.irreversible) d.related.push_back({range, type + " has no automatic rollback"});
     }
   }
 };

@@ -57,5 +57,43 @@ TEST(Golden, FixturesMatchExpectations) {
   }
 }
 
+// The rule fixtures of this suite's rules (tests/fixtures/rules/<id>/bad*), in the format of the
+// lead's harness (tests/unit/rule_fixtures_test.cpp): "line:col-line:col severity message" with
+// UTF-16 columns, for the rule only. Checked here too; ZEROLOCK_UPDATE_GOLDEN=1 writes them.
+TEST(Golden, OwnRuleFixtures) {
+  bool update = std::getenv("ZEROLOCK_UPDATE_GOLDEN") != nullptr;
+  for (const char* rule : {"missing-rollback", "multiple-concurrently-in-changeset", "flyway-mixed-transaction",
+                           "missing-down-migration"}) {
+    std::filesystem::path dir = lbtest::fixtures() / "rules" / rule;
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+      std::string stem = f.path().stem().string();
+      bool bad = stem == "bad" || stem.rfind("bad_", 0) == 0;
+      bool good = stem == "good" || stem.rfind("good_", 0) == 0;
+      if ((!bad && !good) || f.path().extension() == ".expected") continue;
+      std::string text = lbtest::read_file(f.path());
+      Config config;
+      Analysis a = lbtest::analyze(text, f.path().string(), config);
+      LineIndex lines(text);
+      std::string found;
+      for (const Diagnostic& d : a.diagnostics) {
+        if (d.rule != rule) continue;
+        TextPosition s = lines.position(d.range.begin, ColumnEncoding::Utf16);
+        TextPosition e = lines.position(d.range.end, ColumnEncoding::Utf16);
+        found += std::to_string(s.line + 1) + ":" + std::to_string(s.character + 1) + "-" + std::to_string(e.line + 1) +
+                 ":" + std::to_string(e.character + 1) + " " + severity_name(d.severity) + " " + d.message + "\n";
+      }
+      if (good) {
+        EXPECT_EQ(found, "") << f.path();
+        continue;
+      }
+      EXPECT_FALSE(found.empty()) << rule << " did not fire on " << f.path();
+      std::filesystem::path golden = f.path();
+      golden.replace_extension(".expected");
+      if (update) std::ofstream(golden, std::ios::binary) << found;
+      else EXPECT_EQ(found, lbtest::read_file(golden)) << golden;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace zerolock
