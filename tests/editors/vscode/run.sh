@@ -161,7 +161,19 @@ for f in alembic/versions/0002_orders_index.py liquibase/changelog.xml; do
 done
 export ZEROLOCK_VSCODE_FRONTENDS=$frontends
 
+# A server that dies 2 seconds after it starts, for the restart-limit step.
+cat >"$work/dying-zerolock" <<SH
+#!/bin/sh
+"$binary" "\$@" &
+pid=\$!
+sleep 2
+kill -9 \$pid
+exit 1
+SH
+chmod +x "$work/dying-zerolock"
+
 status=0
+MACHINE_SETTINGS="$work/data/Machine/settings.json" CRASHING_SERVER="$work/dying-zerolock" \
 PLAYWRIGHT_CORE=$pw CODE_SERVER_URL="http://127.0.0.1:$port" WORKSPACE="$work/ws" CHROMIUM="$chromium" \
   SCREENSHOT_DIR="$work/shots" BROWSER_PROFILE="$work/chromium-profile" \
   node "$here/test.cjs" || status=$?

@@ -207,7 +207,24 @@ async function main() {
         .waitFor({ timeout: WAIT });
       await shot(page, `vscode-${path.basename(file).replace(/\W+/g, '-')}.png`);
     }
-    // 6. zerolock: Restart Language Server: the new server analyses new text.
+    // 6. a server that keeps dying: changing zerolock.server.path restarts the client; the
+    // extension restarts the dying server a limited number of times, then says so and stops.
+    const settingsFile = process.env.MACHINE_SETTINGS;
+    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+    const realPath = settings['zerolock.server.path'];
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'zerolock.server.path': process.env.CRASHING_SERVER }, null, 2));
+    await page.locator('.statusbar-item[aria-label*="times in 3 minutes"]').first().waitFor({ timeout: WAIT * 2 });
+    await page.locator('.notifications-toasts', { hasText: 'not restarting it' }).first().waitFor({ timeout: WAIT });
+    log(`dying server: ${await page.locator('.statusbar-item[aria-label*="times in 3 minutes"]').first().getAttribute('aria-label')}`);
+    await shot(page, 'vscode-server-gave-up.png');
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'zerolock.server.path': realPath }, null, 2));
+    await page.locator('.statusbar-item[aria-label*="language server running"]').first().waitFor({ timeout: WAIT });
+    // The stopped clients' findings were cleared: any finding now comes from the new server.
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'lock' }).first().waitFor({ timeout: WAIT });
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    log('server path restored: running again, findings back');
+
+    // 7. zerolock: Restart Language Server; then type a statement: the new server reports it.
     await openFile(page, 'sql/V2__orders_index.sql');
     await runCommand(page, 'zerolock: Restart Language Server');
     await page.locator('.statusbar-item[aria-label*="language server running"]').first().waitFor({ timeout: WAIT });
