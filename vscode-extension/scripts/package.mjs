@@ -38,6 +38,11 @@ if (withServer) {
   fs.mkdirSync(serverDir, { recursive: true });
   fs.copyFileSync(withServer, bundled);
   fs.chmodSync(bundled, 0o755);
+  try {
+    execFileSync('strip', [bundled]); // RelWithDebInfo builds carry ~50 MB of debug info
+  } catch {
+    console.error('package: strip not available; bundling the binary as is');
+  }
 }
 try {
   const vsceArgs = ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '-o', out];
