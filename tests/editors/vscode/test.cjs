@@ -196,6 +196,19 @@ async function main() {
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
     await shot(page, 'vscode-quickfix-3-after.png');
 
+    // 4b. zerolock: Apply All Safe Fixes (source.fixAll.zerolock): either the text changes or the
+    // extension says there is nothing to fix.
+    const beforeFixAll = await editorText(page);
+    await runCommand(page, 'zerolock: Apply All Safe Fixes');
+    await page.waitForFunction((before) => {
+      const text = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')]
+        .map((l) => l.textContent.replace(/\u00a0/g, ' ')).join('\n');
+      const toast = document.querySelector('.notifications-toasts')?.textContent ?? '';
+      return toast.includes('no safe fixes to apply') || text.length !== before.length;
+    }, beforeFixAll.replace(/\u00a0/g, ' '), { timeout: WAIT });
+    log(`apply all safe fixes: ${(await editorText(page)) === beforeFixAll ? 'nothing to fix (message shown)' : 'text changed'}`);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+
     // 5. other front ends get squiggles too (activation on Alembic versions/ and Liquibase XML)
     const others = (process.env.ZEROLOCK_VSCODE_FRONTENDS ?? 'alembic/versions/0002_orders_index.py liquibase/changelog.xml')
       .split(/\s+/).filter(Boolean);
