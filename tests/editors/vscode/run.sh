@@ -182,13 +182,14 @@ if [ $status -ne 0 ]; then
   echo "---- zerolock lsp log" >&2; tail -n 80 "$work/zerolock-lsp.log" >&2 || true
   find "$work/data/logs" -name '*zerolock*' -exec sh -c 'echo "---- $1"; tail -n 60 "$1"' _ {} \; >&2 || true
 fi
-if [ $status -eq 0 ] && [ -z "${ZEROLOCK_NO_SCREENSHOTS:-}" ]; then
-  # Only a passing run replaces the pictures: the set in docs/images always comes from one run.
+if [ -f "$work/shots/.complete" ] && [ -z "${ZEROLOCK_NO_SCREENSHOTS:-}" ]; then
+  # Only a run that passed every step with a picture replaces them: the set in docs/images
+  # always comes from one run.
   mkdir -p "$shots"
   rm -f "$shots"/vscode-*.png
   cp "$work/shots"/vscode-*.png "$shots/"
   say "screenshots: $(cd "$shots" && ls vscode-*.png | tr '\n' ' ')"
-elif [ $status -ne 0 ]; then
+else
   say "screenshots of the failed run: $work/shots (ZEROLOCK_KEEP_WORK=1 keeps them)"
 fi
 exit $status

@@ -237,6 +237,11 @@ async function main() {
     await runCommand(page, 'Notifications: Clear All Notifications');
     log('server path restored: running again, findings back');
 
+    // Every picture is taken: a later failure does not make them wrong (run.sh copies them).
+    if (shots) {
+      fs.writeFileSync(path.join(shots, '.complete'), '');
+    }
+
     // 7. zerolock: Restart Language Server; then type a statement: the new server reports it.
     await openFile(page, 'sql/V2__orders_index.sql');
     await runCommand(page, 'zerolock: Restart Language Server');
