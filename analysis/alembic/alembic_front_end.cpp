@@ -44,6 +44,38 @@ Volatility sql_expression_volatility(std::string_view expr) {
 
 namespace {
 
+bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+void normalize_placeholders(std::string& sql, bool pyformat) {
+  auto replace = [&](size_t at, size_t len) {
+    sql[at] = '$';
+    sql[at + 1] = '1';
+    for (size_t k = at + 2; k < at + len; ++k) sql[k] = ' ';
+  };
+  for (size_t i = 0; i + 1 < sql.size(); ++i) {
+    if (sql[i] == ':' && ident_start(sql[i + 1]) && (i == 0 || (sql[i - 1] != ':' && !ident_char(sql[i - 1]) && sql[i - 1] != '\\'))) {
+      size_t j = i + 1;
+      while (j < sql.size() && ident_char(sql[j])) ++j;
+      if (j - i >= 2) replace(i, j - i);
+      i = j - 1;
+    } else if (pyformat && sql[i] == '%') {
+      if (sql[i + 1] == 's') {
+        replace(i, 2);
+      } else if (sql[i + 1] == '%') {
+        sql[i + 1] = ' ';
+        ++i;
+      } else if (sql[i + 1] == '(') {
+        size_t j = sql.find(")s", i);
+        if (j != std::string::npos) {
+          replace(i, j + 2 - i);
+          i = j + 1;
+        }
+      }
+    }
+  }
+}
+
 // What a local name stands for.
 struct Scope {
   std::map<std::string, std::string> aliases;          // local name -> qualified dotted name
@@ -602,7 +634,22 @@ class FrontEnd {
   }
 
   // sa.Column(...) -> ColumnSpec.
-  std::optional<ColumnSpec> column(const Expr& e, const Scope& scope, bool* index_flag = nullptr) {
+  // The enum type a column's type creates with its table (sa.Enum(..., name="x") / postgresql.ENUM
+  // without create_type=False): SQLAlchemy emits CREATE TYPE before CREATE TABLE.
+  std::string created_enum(const Expr& type, const Scope& scope) const {
+    if (type.kind != ExprKind::Call || !type.value) return {};
+    std::string q = resolve(*type.value, scope);
+    std::string last = q.substr(q.rfind('.') == std::string::npos ? 0 : q.rfind('.') + 1);
+    if (last != "Enum" && last != "ENUM") return {};
+    const Expr* create = type.keyword("create_type");
+    if (create && create->kind == ExprKind::Constant && create->text == "False") return {};
+    const Expr* name = type.keyword("name");
+    if (!name) return {};
+    return string_value(*name, scope).value_or("");
+  }
+
+  std::optional<ColumnSpec> column(const Expr& e, const Scope& scope, bool* index_flag = nullptr,
+                                   std::string* enum_type = nullptr) {
     if (e.kind != ExprKind::Call || !e.value) return std::nullopt;
     std::string q = resolve(*e.value, scope);
     std::string last = q.substr(q.rfind('.') == std::string::npos ? 0 : q.rfind('.') + 1);
@@ -651,10 +698,14 @@ class FrontEnd {
       }
       if (!have_type) {
         spec.type = sqlalchemy_type(*a, text_, [&](const Expr& x) { return resolve(x, scope); });
+        if (enum_type) *enum_type = created_enum(*a, scope);
         have_type = true;
       }
     }
-    if (const Expr* t = e.keyword("type_")) spec.type = sqlalchemy_type(*t, text_, [&](const Expr& x) { return resolve(x, scope); });
+    if (const Expr* t = e.keyword("type_")) {
+      spec.type = sqlalchemy_type(*t, text_, [&](const Expr& x) { return resolve(x, scope); });
+      if (enum_type) *enum_type = created_enum(*t, scope);
+    }
     if (const Expr* n = e.keyword("name")) {
       if (auto s = string_value(*n, scope)) spec.name = *s, have_name = true;
     }
@@ -952,11 +1003,20 @@ class FrontEnd {
       op.table = *table;
       op.if_not_exists = truthy(c.keyword("if_not_exists"));
       std::vector<Operation> extra;
+      std::vector<Operation> enum_types;
       for (size_t k = 1; k < c.items.size(); ++k) {
         const Expr& item = *c.items[k];
         bool index_flag = false;
-        if (auto col = column(item, scope, &index_flag)) {
+        std::string enum_type;
+        if (auto col = column(item, scope, &index_flag, &enum_type)) {
           op.columns.push_back(*col);
+          if (!enum_type.empty()) {
+            Operation type;
+            type.kind = OpKind::CreateType;
+            type.object = {"", enum_type};
+            type.detail = "enum";
+            enum_types.push_back(type);
+          }
           if (index_flag) {
             // Column(index=True) adds CREATE INDEX ix_<table>_<column> after the table.
             Operation ix;
@@ -981,7 +1041,9 @@ class FrontEnd {
           return fail("with a column zerolock cannot read");
         }
       }
-      std::vector<Operation> ops{op};
+      std::vector<Operation> ops;
+      for (Operation& x : enum_types) ops.push_back(std::move(x));
+      ops.push_back(op);
       for (Operation& x : extra) ops.push_back(std::move(x));
       return understood(std::move(ops), "CREATE TABLE " + table->display());
     }
@@ -1057,10 +1119,15 @@ class FrontEnd {
     }
     ++out_.stats.understood;
     const DecodedString& ds = literal->str;
-    sql::SplitResult split = sql::split(ds.value);
+    // Bind parameters (:name from text(), %s / %(name)s with DB-API parameters) become $1 padded to
+    // the same length, so positions still map one to one.
+    std::string sql_text = ds.value;
+    bool pyformat = c.items.size() > 1 || !c.keywords.empty();
+    normalize_placeholders(sql_text, pyformat);
+    sql::SplitResult split = sql::split(sql_text);
     Migration& m = out_.migration;
     for (const ByteRange& r : split.statements) {
-      std::string_view stmt_text = std::string_view(ds.value).substr(r.begin, r.size());
+      std::string_view stmt_text = std::string_view(sql_text).substr(r.begin, r.size());
       std::shared_ptr<const ParsedStatement> parsed = cache_.get(stmt_text, sql::parse_statement);
       ByteRange doc = ds.source_range(r.begin, r.end);
       // Remap op ranges when the source is not a plain copy of the value (escapes, concatenation).

@@ -35,8 +35,28 @@ bool column_state(SchemaObjectKind kind) {
 }
 
 // Index names are unique per schema, so an index matches by name alone (DROP INDEX does not name the table).
+// Constraint names under a naming convention: op.create_check_constraint("positive", "t", ...)
+// is named ck_t_positive when the metadata's convention says so; a drop may use either form.
+bool constraint_names_match(const SchemaChange& a, const SchemaChange& b) {
+  if (a.name == b.name) return true;
+  if (a.unnamed || b.unnamed) {
+    // An unnamed constraint matches a named one on the same table covering its first column.
+    const SchemaChange& u = a.unnamed ? a : b;
+    const SchemaChange& n = a.unnamed ? b : a;
+    return !u.columns.empty() && n.name.find(u.columns.front()) != std::string::npos;
+  }
+  std::string t = a.table.substr(a.table.rfind('.') == std::string::npos ? 0 : a.table.rfind('.') + 1);
+  for (const char* prefix : {"ck_", "uq_", "fk_", "pk_", "ix_"}) {
+    std::string p = std::string(prefix) + t + "_";
+    if (a.name == p + b.name || b.name == p + a.name) return true;
+  }
+  return false;
+}
+
 bool same_object(const SchemaChange& a, const SchemaChange& b) {
-  if (a.kind != b.kind || a.name != b.name) return false;
+  if (a.kind != b.kind) return false;
+  if (a.kind == SchemaObjectKind::Constraint) return a.table == b.table && constraint_names_match(a, b);
+  if (a.name != b.name) return false;
   if (a.kind == SchemaObjectKind::Index) return true;
   return !table_bound(a.kind) || a.table == b.table;
 }
@@ -80,11 +100,42 @@ std::string SchemaDelta::fold(const QualifiedName& name) {
   return fold(name.schema.empty() || name.schema == "public" ? name.name : name.schema + "." + name.name);
 }
 
+std::vector<SchemaChange> SchemaDelta::definite_changes() const {
+  std::vector<SchemaChange> out;
+  for (const SchemaChange& c : changes_)
+    if (!c.optional) out.push_back(c);
+  return out;
+}
+
+bool SchemaDelta::column_restored_or_new(const std::string& table, const std::string& column) const {
+  std::string key = table + '\x1f' + column;
+  if (std::find(restored_columns_.begin(), restored_columns_.end(), key) != restored_columns_.end()) return true;
+  return std::any_of(changes_.begin(), changes_.end(), [&](const SchemaChange& c) {
+    return c.kind == SchemaObjectKind::Column && c.created && c.table == table && c.name == column;
+  });
+}
+
 void SchemaDelta::toggle(SchemaChange change) {
+  // Undoing an earlier change comes first.
+  for (auto it = changes_.begin(); it != changes_.end(); ++it) {
+    if (same_object(*it, change) && it->created != change.created) {
+      changes_.erase(it);
+      return;
+    }
+  }
   // Parts of a table that is being restored (dropped, then created again) restore it too.
   if (change.created && table_bound(change.kind) &&
       std::find(restored_tables_.begin(), restored_tables_.end(), change.table) != restored_tables_.end())
     return;
+  // Indexes and constraints on a column being restored (dropped, then added again) restore it too.
+  if (change.created && (change.kind == SchemaObjectKind::Index || change.kind == SchemaObjectKind::Constraint)) {
+    for (const std::string& col : change.columns) {
+      std::string key = change.table + '\x1f' + col;
+      if (std::find(restored_columns_.begin(), restored_columns_.end(), key) != restored_columns_.end()) return;
+    }
+  }
+  // Column states (NOT NULL, type, default) of a column added or restored here are part of it.
+  if (column_state(change.kind) && column_restored_or_new(change.table, change.name)) return;
   for (auto it = changes_.begin(); it != changes_.end(); ++it) {
     if (!same_object(*it, change)) continue;
     if (it->created != change.created) changes_.erase(it);  // undone
@@ -94,6 +145,7 @@ void SchemaDelta::toggle(SchemaChange change) {
 }
 
 void SchemaDelta::flip_state(SchemaChange change) {
+  if (column_restored_or_new(change.table, change.name)) return;
   for (auto it = changes_.begin(); it != changes_.end(); ++it) {
     if (same_object(*it, change)) {
       changes_.erase(it);  // changed back (the model does not compare values)
@@ -203,7 +255,13 @@ void SchemaDelta::apply(const Operation& op, ByteRange range) {
         complete_ = false;
         break;
       }
-      toggle(column_change(SchemaObjectKind::Column, true, op.column));
+      {
+        bool was_dropped = std::any_of(changes_.begin(), changes_.end(), [&](const SchemaChange& c) {
+          return c.kind == SchemaObjectKind::Column && !c.created && c.table == table && c.name == fold(op.column);
+        });
+        toggle(column_change(SchemaObjectKind::Column, true, op.column));
+        if (was_dropped) restored_columns_.push_back(table + '\x1f' + fold(op.column));
+      }
       break;
     case OpKind::DropColumn:
       drop_column_cascade(table, fold(op.column));
@@ -218,7 +276,12 @@ void SchemaDelta::apply(const Operation& op, ByteRange range) {
       break;
     case OpKind::SetNotNull:
     case OpKind::DropNotNull:
-      toggle(column_change(SchemaObjectKind::NotNull, op.kind == OpKind::SetNotNull, op.column));
+      {
+        // DROP NOT NULL on a column that may have been nullable already is no certain change.
+        SchemaChange c = column_change(SchemaObjectKind::NotNull, op.kind == OpKind::SetNotNull, op.column);
+        c.optional = op.kind == OpKind::DropNotNull;
+        toggle(std::move(c));
+      }
       break;
     case OpKind::SetDefault:
     case OpKind::DropDefault:
@@ -251,14 +314,28 @@ void SchemaDelta::apply(const Operation& op, ByteRange range) {
         complete_ = false;
         break;
       }
-      std::string name = op.constraint->name.empty() ? default_constraint_name(op.table.name, *op.constraint)
-                                                      : op.constraint->name;
+      bool unnamed = op.constraint->name.empty();
+      std::string name = unnamed ? default_constraint_name(op.table.name, *op.constraint) : op.constraint->name;
       if (name.empty()) {
         complete_ = false;
         break;
       }
-      SchemaChange c = change(SchemaObjectKind::Constraint, true, fold(name), name + " on " + op.table.display());
+      SchemaChange c = change(SchemaObjectKind::Constraint, true, fold(name),
+                              (unnamed ? "(unnamed) " : "") + name + " on " + op.table.display());
+      c.unnamed = unnamed;
       c.columns = op.constraint->columns;
+      if (c.columns.empty() && !op.constraint->expression_sql.empty()) {
+        // A CHECK's columns: the identifiers of its expression (used only to cascade DROP COLUMN).
+        std::string word;
+        for (char ch : op.constraint->expression_sql + " ") {
+          if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_') {
+            word += ch;
+          } else {
+            if (!word.empty() && !std::isdigit(static_cast<unsigned char>(word[0]))) c.columns.push_back(word);
+            word.clear();
+          }
+        }
+      }
       for (std::string& col : c.columns) col = fold(col);
       toggle(std::move(c));
       break;
@@ -279,8 +356,10 @@ void SchemaDelta::apply(const Operation& op, ByteRange range) {
     case OpKind::CreateSequence: named(SchemaObjectKind::Sequence, true); break;
     case OpKind::DropSequence: named(SchemaObjectKind::Sequence, false); break;
     case OpKind::CreateExtension:
-      if (op.if_not_exists) break;  // may have existed before: DROP in the rollback is optional
       named(SchemaObjectKind::Extension, true);
+      // IF NOT EXISTS: it may have existed before, so neither a DROP in the rollback nor its absence is wrong.
+      if (op.if_not_exists && !changes_.empty() && changes_.back().kind == SchemaObjectKind::Extension)
+        changes_.back().optional = true;
       break;
     case OpKind::DropExtension: named(SchemaObjectKind::Extension, false); break;
     case OpKind::CreateSchema: named(SchemaObjectKind::Schema, true); break;

@@ -26,6 +26,8 @@ struct SchemaChange {
   std::vector<std::string> columns;  // columns an index / constraint covers (cascades on DROP COLUMN)
   std::string display;               // as written, for messages: "users.bio", "ix_users_email"
   ByteRange range;                   // document range of the operation that made the change
+  bool optional = false;             // a leftover that may be no change at all (IF NOT EXISTS, DROP NOT NULL)
+  bool unnamed = false;              // a constraint PostgreSQL or a naming convention names
 
   // "column users.bio is added", "index ix_users_email is created", "the type of users.age is changed"
   [[nodiscard]] std::string describe() const;
@@ -40,6 +42,8 @@ class SchemaDelta {
   [[nodiscard]] bool complete() const { return complete_; }
   [[nodiscard]] const std::vector<SchemaChange>& changes() const { return changes_; }
   [[nodiscard]] bool empty() const { return changes_.empty(); }
+  // Leftovers that are certainly changes (optional ones dropped).
+  [[nodiscard]] std::vector<SchemaChange> definite_changes() const;
 
   // Folded key of a name: lower case, "public." dropped.
   static std::string fold(const QualifiedName& name);
@@ -53,7 +57,9 @@ class SchemaDelta {
   void rename_table(const std::string& from, const std::string& to);
 
   std::vector<SchemaChange> changes_;
-  std::vector<std::string> restored_tables_;  // dropped, then created again: its parts are being restored
+  [[nodiscard]] bool column_restored_or_new(const std::string& table, const std::string& column) const;
+  std::vector<std::string> restored_tables_;
+  std::vector<std::string> restored_columns_;  // "table\x1fcolumn": dropped, then added again  // dropped, then created again: its parts are being restored
   bool complete_ = true;
 };
 

@@ -47,14 +47,15 @@ reports that).)md",
         }
       }
     }
-    if (!delta.complete() || delta.empty() || !any_upgrade || !any_downgrade) return;
+    std::vector<SchemaChange> changes = delta.definite_changes();
+    if (!delta.complete() || changes.empty() || !any_upgrade || !any_downgrade) return;
     std::string left;
-    for (size_t k = 0; k < delta.changes().size() && k < 4; ++k) left += (k ? "; " : "") + delta.changes()[k].describe();
-    if (delta.changes().size() > 4) left += "; and " + std::to_string(delta.changes().size() - 4) + " more";
+    for (size_t k = 0; k < changes.size() && k < 4; ++k) left += (k ? "; " : "") + changes[k].describe();
+    if (changes.size() > 4) left += "; and " + std::to_string(changes.size() - 4) + " more";
     Diagnostic& d = reporter.report_at(r.rollback_anchor, -1,
                                        "downgrade() does not undo upgrade(): after both, " + left,
                                        "Make downgrade() the exact inverse of upgrade(), in reverse order.");
-    for (const SchemaChange& c : delta.changes()) d.related.push_back({c.range, c.describe()});
+    for (const SchemaChange& c : changes) d.related.push_back({c.range, c.describe()});
   }
 };
 
