@@ -13,6 +13,7 @@ int run(int argc, char** argv);  // dispatch
 int check_command(const Args& args);
 int explain_command(const Args& args);
 int locks_command(const Args& args);
+int fix_command(const Args& args);
 
 }  // namespace zerolock::cli
 

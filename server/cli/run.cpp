@@ -18,6 +18,7 @@ constexpr Subcommand kSubcommands[] = {
     {"locks", locks_command, "show every statement's locks, rewrites and scans"},
     {"explain", explain_command, "print a rule's documentation (--list for all rules)"},
     {"lsp", lsp::lsp_command, "run the language server over stdio (or --tcp PORT)"},
+    {"fix", fix_command, "rewrite dangerous statements into their safe forms (--diff, --unsafe)"},
 };
 
 void usage(std::ostream& out) {
