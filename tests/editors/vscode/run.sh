@@ -144,10 +144,13 @@ setsid node "$cs_entry" --config "$work/config.yaml" --user-data-dir "$work/data
   --disable-workspace-trust --disable-getting-started-override "$work/ws" >"$work/code-server.log" 2>&1 &
 cs_pid=$!
 for _ in $(seq 1 240); do
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
+    "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
   kill -0 "$cs_pid" 2>/dev/null || { cat "$work/code-server.log" >&2; echo "FAIL: code-server exited" >&2; exit 1; }
   sleep 0.5
 done
+python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=5)" "http://127.0.0.1:$port/healthz" ||
+  { tail -n 40 "$work/code-server.log" >&2; echo "FAIL: code-server does not answer on 127.0.0.1:$port" >&2; exit 1; }
 
 # Alembic/Liquibase files are checked only when the server has a front end for them (it reports
 # unsupported-format otherwise: another component's gap, not the extension's).
