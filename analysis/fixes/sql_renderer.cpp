@@ -216,10 +216,11 @@ std::optional<std::string> op_sql(const Ctx& c, const Step& step) {
     case OpKind::AddColumn:
       if (op.detail.rfind("type-of:", 0) == 0) {
         std::string old = op.detail.substr(8);
-        return "-- zerolock: " + op.column + " gets the type of " + old + "\nDO $zerolock$\nBEGIN\n  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s', " +
-               literal(tbl(c, op.table)) + "::regclass, " + literal(op.column) +
-               ",\n    (SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = " + literal(tbl(c, op.table)) +
-               "::regclass AND attname = " + literal(old) + " AND NOT attisdropped));\nEND\n$zerolock$";
+        std::string rel = literal(tbl(c, op.table));
+        return "-- zerolock: " + op.column + " gets the type of " + old + "\nDO $zerolock$\nDECLARE\n  t text := (SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = " +
+               rel + "::regclass AND attname = " + literal(old) + " AND NOT attisdropped);\nBEGIN\n  IF t IS NULL THEN\n    RAISE EXCEPTION 'zerolock: % has no column %', " +
+               rel + ", " + literal(old) + ";\n  END IF;\n  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s', " + rel + "::regclass, " + literal(op.column) +
+               ", t);\nEND\n$zerolock$";
       }
       return alter + " ADD COLUMN " + sp(c, op.column_spec->name) + " " + op.column_spec->type.sql;
     case OpKind::CreateView:

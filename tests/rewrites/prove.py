@@ -215,7 +215,9 @@ def schema_dump(db, normalise, sort_columns):
                          capture_output=True, text=True, check=True).stdout
     lines = []
     for line in out.splitlines():
-        if not line.strip() or line.startswith("--") or line.startswith("SET ") or line.startswith("SELECT pg_catalog"):
+        # \restrict / \unrestrict carry a random key per pg_dump run (PostgreSQL 15.14+).
+        if (not line.strip() or line.startswith("--") or line.startswith("SET ") or line.startswith("SELECT pg_catalog")
+                or line.startswith("\\restrict") or line.startswith("\\unrestrict")):
             continue
         for old, new in (normalise or {}).items():
             line = line.replace(old, new)
