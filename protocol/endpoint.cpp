@@ -1,5 +1,6 @@
 #include "protocol/endpoint.h"
 
+#include <asio/dispatch.hpp>
 #include <asio/post.hpp>
 #include <spdlog/spdlog.h>
 
@@ -107,7 +108,7 @@ void Endpoint::handle(Response response) {
 }
 
 void Endpoint::complete(const json& id, std::optional<json> result, std::optional<RpcError> error) {
-  asio::post(io_, [this, id, result = std::move(result), error = std::move(error)]() mutable {
+  asio::dispatch(io_, [this, id, result = std::move(result), error = std::move(error)]() mutable {
     auto it = in_flight_.find(id_key(id));
     if (it == in_flight_.end()) return;  // cancelled (already answered) or answered twice
     in_flight_.erase(it);

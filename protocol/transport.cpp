@@ -5,6 +5,7 @@
 
 #include <asio/ip/tcp.hpp>
 #include <asio/posix/stream_descriptor.hpp>
+#include <asio/dispatch.hpp>
 #include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
@@ -26,7 +27,9 @@ class StreamTransport final : public Transport {
   }
 
   void send(std::string body) override {
-    asio::post(io_, [this, frame = encode_frame(body)]() mutable {
+    // dispatch: inline on the io thread (keeps order with a close() that follows), posted from
+    // any other thread.
+    asio::dispatch(io_, [this, frame = encode_frame(body)]() mutable {
       if (closed_output_) return;
       queue_.push_back(std::move(frame));
       if (!writing_) write_next();

@@ -61,8 +61,6 @@ std::string lock_section(const AnalyzedDocument& doc, size_t index, ColumnEncodi
   if (effect.rewrite) md += "- **Rewrites** the table: time and disk proportional to its size.\n";
   if (effect.scan) md += "- **Scans** the table while holding the lock.\n";
   if (!effect.transactional) md += "- Cannot run inside a transaction block.\n";
-  if (!facts.lock_timeout_set && effect.strongest() >= LockMode::ShareUpdateExclusive)
-    md += "- No `lock_timeout` is set before it: it can queue behind a long transaction and block everything behind it.\n";
   if (!effect.note.empty()) md += "- " + effect.note + "\n";
   return md;
 }

@@ -1,0 +1,389 @@
+// The real `zerolock lsp` over pipes: lifecycle, text sync (2,000 random edits), diagnostics,
+// hover, inlay hints, code actions, symbols, settings, cancellation, malformed input, EOF.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "lsp_test_client.h"
+
+using namespace zerolock::testing;
+
+namespace {
+
+const std::string kUri = "file:///tmp/zerolock-lsp-test/migration.sql";
+const std::string kIndexSql = "CREATE INDEX ix ON users (email);\n";
+
+json open_params(const std::string& text, const std::string& uri = kUri, int version = 1) {
+  return {{"textDocument", {{"uri", uri}, {"languageId", "sql"}, {"version", version}, {"text", text}}}};
+}
+
+json doc_id(const std::string& uri = kUri) { return {{"uri", uri}}; }
+
+json pos(int line, int character) { return {{"line", line}, {"character", character}}; }
+
+json change_params(int version, json range, const std::string& text, const std::string& uri = kUri) {
+  return {{"textDocument", {{"uri", uri}, {"version", version}}},
+          {"contentChanges", {{{"range", std::move(range)}, {"text", text}}}}};
+}
+
+// The publishDiagnostics for `version` (earlier ones are consumed).
+json diagnostics_for(LspTestClient& client, int version, const std::string& uri = kUri) {
+  auto note = client.notification("textDocument/publishDiagnostics", [&](const json& n) {
+    return n["params"]["uri"] == uri && n["params"].value("version", -1) == version;
+  });
+  if (!note) throw std::runtime_error("no diagnostics for version " + std::to_string(version));
+  return (*note)["params"]["diagnostics"];
+}
+
+bool has_code(const json& diagnostics, const std::string& code) {
+  return std::any_of(diagnostics.begin(), diagnostics.end(), [&](const json& d) { return d.value("code", "") == code; });
+}
+
+int error_code(const json& response) { return response.contains("error") ? response["error"]["code"].get<int>() : 0; }
+
+// Applies a WorkspaceEdit's TextEdits for kUri (UTF-16 positions) to text, last first.
+std::string apply_workspace_edit(std::string text, const json& edit) {
+  std::vector<json> edits(edit["changes"][kUri].begin(), edit["changes"][kUri].end());
+  std::sort(edits.begin(), edits.end(), [](const json& a, const json& b) {
+    auto key = [](const json& e) { return std::pair{e["range"]["start"]["line"].get<int>(), e["range"]["start"]["character"].get<int>()}; };
+    return key(a) > key(b);
+  });
+  for (const auto& e : edits) {
+    size_t begin = offset_of(text, e["range"]["start"]["line"], e["range"]["start"]["character"], true);
+    size_t end = offset_of(text, e["range"]["end"]["line"], e["range"]["end"]["character"], true);
+    text.replace(begin, end - begin, e["newText"].get<std::string>());
+  }
+  return text;
+}
+
+class Lsp : public ::testing::Test {
+ protected:
+  LspTestClient client{ZEROLOCK_BINARY};
+};
+
+}  // namespace
+
+TEST_F(Lsp, RequestBeforeInitializeIsServerNotInitialized) {
+  json response = client.call("textDocument/hover", {{"textDocument", doc_id()}, {"position", pos(0, 0)}});
+  EXPECT_EQ(error_code(response), -32002);
+  // Notifications before initialize are dropped, not fatal.
+  client.notify("textDocument/didOpen", open_params(kIndexSql));
+  json init = client.initialize();
+  EXPECT_TRUE(init["result"]["capabilities"]["hoverProvider"].get<bool>());
+}
+
+TEST_F(Lsp, LifecycleShutdownExit) {
+  json init = client.initialize();
+  const json& caps = init["result"]["capabilities"];
+  EXPECT_EQ(caps["positionEncoding"], "utf-16");
+  EXPECT_EQ(caps["textDocumentSync"]["change"], 2);
+  EXPECT_EQ(error_code(client.call("initialize", {{"capabilities", json::object()}})), -32600);
+  json shutdown = client.call("shutdown", nullptr);
+  EXPECT_TRUE(shutdown.contains("result"));
+  EXPECT_TRUE(shutdown["result"].is_null());
+  EXPECT_EQ(error_code(client.call("textDocument/documentSymbol", {{"textDocument", doc_id()}})), -32600);
+  client.notify("exit", nullptr);
+  EXPECT_EQ(client.wait_exit(), 0);
+}
+
+TEST_F(Lsp, ExitWithoutShutdownIsStatusOne) {
+  client.initialize();
+  client.notify("exit", nullptr);
+  EXPECT_EQ(client.wait_exit(), 1);
+}
+
+TEST_F(Lsp, Utf8PositionEncodingWhenOffered) {
+  json init = client.initialize({{"general", {{"positionEncodings", {"utf-16", "utf-8"}}}}});
+  EXPECT_EQ(init["result"]["capabilities"]["positionEncoding"], "utf-8");
+}
+
+TEST_F(Lsp, EndOfInputEndsTheProcess) {
+  client.initialize();
+  client.close_stdin();
+  EXPECT_EQ(client.wait_exit(), 1);  // input ended without shutdown
+}
+
+TEST_F(Lsp, EndOfInputAfterShutdownIsStatusZero) {
+  client.initialize();
+  client.call("shutdown", nullptr);
+  client.close_stdin();
+  EXPECT_EQ(client.wait_exit(), 0);
+}
+
+TEST_F(Lsp, MalformedInputNeverKillsTheServer) {
+  client.initialize();
+  // Invalid JSON: ParseError with a null id.
+  client.send_raw("Content-Length: 9\r\n\r\n{not json");
+  // Invalid UTF-8 inside a string.
+  const std::string bad_utf8 = "{\"jsonrpc\":\"2.0\",\"method\":\"\xff\xfe\",\"id\":0}";
+  client.send_raw("Content-Length: " + std::to_string(bad_utf8.size()) + "\r\n\r\n" + bad_utf8);
+  // A header that is not a header, and a non-numeric Content-Length.
+  client.send_raw("this is not LSP\r\n\r\n");
+  client.send_raw("Content-Length: twelve\r\n\r\n");
+  // Wrong jsonrpc version: InvalidRequest echoing the id.
+  client.send_raw(LspTestClient::frame({{"jsonrpc", "1.0"}, {"id", 900}, {"method", "shutdown"}}));
+  // Unknown method and unknown notification.
+  json unknown = client.call("zerolock/noSuchMethod", json::object());
+  EXPECT_EQ(error_code(unknown), -32601);
+  client.notify("zerolock/noSuchNotification", json::object());
+  // Params of the wrong type: InvalidParams.
+  client.notify("textDocument/didOpen", open_params(kIndexSql));
+  json bad = client.call("textDocument/hover", {{"textDocument", doc_id()}, {"position", "start"}});
+  EXPECT_EQ(error_code(bad), -32602);
+  json bad_change = client.call("zerolock/documentText", {{"textDocument", 5}});
+  EXPECT_EQ(error_code(bad_change), -32602);
+
+  auto invalid = client.response(900);
+  ASSERT_TRUE(invalid);
+  EXPECT_EQ(error_code(*invalid), -32600);
+  json symbols = client.call("textDocument/documentSymbol", {{"textDocument", doc_id()}});
+  EXPECT_EQ(symbols["result"].size(), 1u);
+  // Invalid JSON and invalid UTF-8 were answered with ParseError and a null id.
+  EXPECT_EQ(client.null_id_errors(), (std::vector<int>{-32700, -32700}));
+  // Still alive and well.
+  EXPECT_TRUE(client.call("shutdown", nullptr).contains("result"));
+  client.notify("exit", nullptr);
+  EXPECT_EQ(client.wait_exit(), 0);
+}
+
+TEST_F(Lsp, DiagnosticsCarryRuleCodeAndVersion) {
+  client.initialize();
+  client.notify("textDocument/didOpen", open_params(kIndexSql));
+  json diagnostics = diagnostics_for(client, 1);
+  ASSERT_TRUE(has_code(diagnostics, "require-concurrent-index-creation")) << diagnostics.dump(2);
+  for (const auto& d : diagnostics) {
+    EXPECT_EQ(d["source"], "zerolock");
+    EXPECT_TRUE(d["codeDescription"]["href"].get<std::string>().find(d["code"].get<std::string>()) != std::string::npos);
+    EXPECT_EQ(d["range"]["start"], pos(0, 0));
+    EXPECT_TRUE(d.contains("data"));
+  }
+  // Fixing the statement clears that diagnostic in the next version.
+  client.notify("textDocument/didChange", change_params(2, {{"start", pos(0, 12)}, {"end", pos(0, 12)}}, " CONCURRENTLY"));
+  json fixed = diagnostics_for(client, 2);
+  EXPECT_FALSE(has_code(fixed, "require-concurrent-index-creation")) << fixed.dump(2);
+  // Closing clears the squiggles.
+  client.notify("textDocument/didClose", {{"textDocument", doc_id()}});
+  auto cleared = client.notification("textDocument/publishDiagnostics",
+                                     [](const json& n) { return n["params"]["diagnostics"].empty(); });
+  ASSERT_TRUE(cleared);
+}
+
+TEST_F(Lsp, TransactionRelatedInformation) {
+  client.initialize();
+  client.notify("textDocument/didOpen",
+                open_params("BEGIN;\nALTER TABLE users ADD COLUMN age int NOT NULL DEFAULT 0;\n"
+                            "CREATE INDEX ix ON users (email);\nCOMMIT;\n"));
+  json diagnostics = diagnostics_for(client, 1);
+  EXPECT_FALSE(diagnostics.empty());
+}
+
+TEST_F(Lsp, PullDiagnosticsWhenTheClientAsks) {
+  json init = client.initialize({{"textDocument", {{"diagnostic", {{"dynamicRegistration", false}}}}}});
+  ASSERT_TRUE(init["result"]["capabilities"].contains("diagnosticProvider"));
+  client.notify("textDocument/didOpen", open_params(kIndexSql));
+  json report = client.call("textDocument/diagnostic", {{"textDocument", doc_id()}});
+  ASSERT_EQ(report["result"]["kind"], "full");
+  EXPECT_TRUE(has_code(report["result"]["items"], "require-concurrent-index-creation"));
+  json again = client.call("textDocument/diagnostic",
+                           {{"textDocument", doc_id()}, {"previousResultId", report["result"]["resultId"]}});
+  EXPECT_EQ(again["result"]["kind"], "unchanged");
+  EXPECT_TRUE(client.seen("textDocument/publishDiagnostics").empty());
+}
+
+TEST_F(Lsp, HoverExplainsTheLock) {
+  client.initialize();
+  client.notify("textDocument/didOpen", open_params(kIndexSql));
+  json hover = client.call("textDocument/hover", {{"textDocument", doc_id()}, {"position", pos(0, 5)}});
+  std::string md = hover["result"]["contents"]["value"];
+  EXPECT_NE(md.find("SHARE"), std::string::npos) << md;
+  EXPECT_NE(md.find("users"), std::string::npos) << md;
+  EXPECT_NE(md.find("blocked"), std::string::npos) << md;
+  EXPECT_NE(md.find("require-concurrent-index-creation"), std::string::npos) << md;
+  // Nothing to say past the end of the text.
+  json nothing = client.call("textDocument/hover", {{"textDocument", doc_id()}, {"position", pos(40, 0)}});
+  EXPECT_TRUE(nothing["result"].is_null());
+}
+
+TEST_F(Lsp, InlayHintsShowTheLockAndCanBeDisabled) {
+  client.initialize();
+  client.notify("textDocument/didOpen", open_params(kIndexSql + "SELECT 1;\n"));
+  json range{{"start", pos(0, 0)}, {"end", pos(3, 0)}};
+  json hints = client.call("textDocument/inlayHint", {{"textDocument", doc_id()}, {"range", range}});
+  ASSERT_FALSE(hints["result"].empty());
+  EXPECT_EQ(hints["result"][0]["label"], "SHARE users");
+  EXPECT_EQ(hints["result"][0]["position"], pos(0, 33));
+  client.notify("workspace/didChangeConfiguration", {{"settings", {{"zerolock", {{"inlayHints", {{"enabled", false}}}}}}}});
+  json none = client.call("textDocument/inlayHint", {{"textDocument", doc_id()}, {"range", range}});
+  EXPECT_TRUE(none["result"].empty());
+}
+
+TEST_F(Lsp, SettingsTurnRulesOff) {
+  client.initialize();
+  client.notify("textDocument/didOpen", open_params(kIndexSql));
+  ASSERT_TRUE(has_code(diagnostics_for(client, 1), "require-concurrent-index-creation"));
+  client.notify("workspace/didChangeConfiguration",
+                {{"settings", {{"zerolock", {{"rules", {{"require-concurrent-index-creation", "off"}}}}}}}});
+  auto next = client.notification("textDocument/publishDiagnostics", [](const json& n) {
+    return !has_code(n["params"]["diagnostics"], "require-concurrent-index-creation");
+  });
+  ASSERT_TRUE(next);
+}
+
+TEST_F(Lsp, CodeActionSuppressesTheDiagnostic) {
+  client.initialize();
+  client.notify("textDocument/didOpen", open_params(kIndexSql));
+  json diagnostics = diagnostics_for(client, 1);
+  json actions = client.call("textDocument/codeAction",
+                             {{"textDocument", doc_id()},
+                              {"range", {{"start", pos(0, 0)}, {"end", pos(0, 0)}}},
+                              {"context", {{"diagnostics", diagnostics}}}});
+  const json* chosen = nullptr;
+  for (const auto& action : actions["result"])
+    if (action["title"] == "Suppress require-concurrent-index-creation on this line") chosen = &action;
+  ASSERT_NE(chosen, nullptr) << actions.dump(2);
+  EXPECT_EQ((*chosen)["kind"], "quickfix");
+  std::string text = apply_workspace_edit(kIndexSql, (*chosen)["edit"]);
+  EXPECT_EQ(text, "-- zerolock-disable-next-line require-concurrent-index-creation\n" + kIndexSql);
+  client.notify("textDocument/didChange",
+                {{"textDocument", {{"uri", kUri}, {"version", 2}}}, {"contentChanges", {{{"text", text}}}}});
+  json after = diagnostics_for(client, 2);
+  EXPECT_FALSE(has_code(after, "require-concurrent-index-creation")) << after.dump(2);
+  ASSERT_TRUE(has_code(after, "missing-lock-timeout"));
+  // A second suppression joins the existing comment instead of stacking another line.
+  json more = client.call("textDocument/codeAction", {{"textDocument", doc_id()},
+                                                      {"range", {{"start", pos(1, 0)}, {"end", pos(1, 0)}}},
+                                                      {"context", {{"diagnostics", after}}}});
+  const json* second = nullptr;
+  for (const auto& action : more["result"])
+    if (action["title"] == "Suppress missing-lock-timeout on this line") second = &action;
+  ASSERT_NE(second, nullptr) << more.dump();
+  std::string text2 = apply_workspace_edit(text, (*second)["edit"]);
+  EXPECT_EQ(text2, "-- zerolock-disable-next-line missing-lock-timeout,require-concurrent-index-creation\n" + kIndexSql);
+}
+
+TEST_F(Lsp, CodeActionEditsAreResolvedLazilyWhenSupported) {
+  client.initialize({{"textDocument", {{"codeAction", {{"resolveSupport", {{"properties", {"edit"}}}}}}}}});
+  client.notify("textDocument/didOpen", open_params(kIndexSql));
+  json actions = client.call("textDocument/codeAction", {{"textDocument", doc_id()},
+                                                         {"range", {{"start", pos(0, 0)}, {"end", pos(0, 0)}}},
+                                                         {"context", {{"diagnostics", json::array()}}}});
+  ASSERT_FALSE(actions["result"].empty());
+  json action = actions["result"][0];
+  EXPECT_FALSE(action.contains("edit"));
+  json resolved = client.call("codeAction/resolve", action);
+  ASSERT_TRUE(resolved["result"].contains("edit")) << resolved.dump(2);
+  EXPECT_NE(resolved["result"]["edit"].dump().find("zerolock-disable-next-line"), std::string::npos);
+  // After an edit, resolving the stale action is ContentModified.
+  client.notify("textDocument/didChange", change_params(2, {{"start", pos(1, 0)}, {"end", pos(1, 0)}}, "\n"));
+  EXPECT_EQ(error_code(client.call("codeAction/resolve", action)), -32801);
+}
+
+TEST_F(Lsp, DocumentSymbolsOnePerStatement) {
+  client.initialize();
+  client.notify("textDocument/didOpen", open_params(kIndexSql + "ALTER TABLE users ADD COLUMN age int;\n"));
+  json symbols = client.call("textDocument/documentSymbol", {{"textDocument", doc_id()}});
+  ASSERT_EQ(symbols["result"].size(), 2u);
+  EXPECT_EQ(symbols["result"][0]["name"], "CREATE INDEX ix ON users");
+  EXPECT_EQ(symbols["result"][1]["range"]["start"], pos(1, 0));
+}
+
+TEST_F(Lsp, CancelledRequestIsAnsweredOnce) {
+  client.initialize();
+  client.notify("textDocument/didOpen", open_params(kIndexSql));
+  // Request and cancellation in one write: the server reads both before the worker can answer,
+  // so the answer is RequestCancelled, and the worker's late result is dropped.
+  json hover{{"jsonrpc", "2.0"}, {"id", 4242}, {"method", "textDocument/hover"},
+             {"params", {{"textDocument", doc_id()}, {"position", pos(0, 1)}}}};
+  json cancel{{"jsonrpc", "2.0"}, {"method", "$/cancelRequest"}, {"params", {{"id", 4242}}}};
+  client.send_raw(LspTestClient::frame(hover) + LspTestClient::frame(cancel));
+  auto response = client.response(4242);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(error_code(*response), -32800);
+  // Cancelling something unknown is harmless; a later request is answered normally and the
+  // cancelled one never gets a second answer.
+  client.notify("$/cancelRequest", {{"id", 999999}});
+  json symbols = client.call("textDocument/documentSymbol", {{"textDocument", doc_id()}});
+  EXPECT_TRUE(symbols.contains("result"));
+  EXPECT_EQ(client.responses_for(4242), 0u);
+}
+
+TEST_F(Lsp, OutOfRangeChangeIsRejectedWithoutCorruption) {
+  client.initialize();
+  client.notify("textDocument/didOpen", open_params(kIndexSql));
+  client.notify("textDocument/didChange", change_params(2, {{"start", pos(50, 0)}, {"end", pos(51, 0)}}, "x"));
+  client.notify("textDocument/didChange", change_params(3, {{"start", pos(0, 5)}, {"end", pos(0, 2)}}, "x"));
+  json text = client.call("zerolock/documentText", {{"textDocument", doc_id()}});
+  EXPECT_EQ(text["result"]["text"], kIndexSql);
+  EXPECT_EQ(text["result"]["version"], 1);
+  // A valid change afterwards still applies.
+  client.notify("textDocument/didChange", change_params(2, {{"start", pos(0, 0)}, {"end", pos(0, 0)}}, "-- hi\n"));
+  text = client.call("zerolock/documentText", {{"textDocument", doc_id()}});
+  EXPECT_EQ(text["result"]["text"], "-- hi\n" + kIndexSql);
+}
+
+TEST_F(Lsp, AnEditReparsesOnlyTheChangedStatement) {
+  client.initialize();
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "ALTER TABLE t" + std::to_string(i) + " ADD COLUMN c int;\n";
+  client.notify("textDocument/didOpen", open_params(text));
+  diagnostics_for(client, 1);
+  client.notify("textDocument/didChange", change_params(2, {{"start", pos(100, 30)}, {"end", pos(100, 33)}}, "bigint"));
+  diagnostics_for(client, 2);
+  json stats = client.call("zerolock/analysisStats", {{"textDocument", doc_id()}});
+  EXPECT_EQ(stats["result"]["version"], 2);
+  EXPECT_EQ(stats["result"]["statements"], 200);
+  EXPECT_LE(stats["result"]["parsed"].get<int>(), 1) << stats.dump();
+}
+
+// 2,000 random incremental edits (multi-byte characters, CRLF, deletions across lines) in the
+// given encoding; the server's text must equal the client's after every batch, and diagnostics
+// must arrive in version order with the last version published.
+static void replay_random_edits(LspTestClient& client, bool utf16, int edits, unsigned seed) {
+  json caps = utf16 ? json::object() : json{{"general", {{"positionEncodings", {"utf-8"}}}}};
+  client.initialize(caps);
+  std::string text = "CREATE TABLE a (id int);\nCREATE INDEX ix ON users (email);\r\nALTER TABLE users ADD COLUMN x int;\n";
+  client.notify("textDocument/didOpen", open_params(text));
+  std::mt19937 rng(seed);
+  const std::vector<std::string> pieces{"a", "é", "😀", "\n", "\r\n", ";", " ", "CREATE INDEX i ON t (c);", "ALTER TABLE users ",
+                                        "'str;ing'", "-- note\n", "/* c */", "ü€", "\r", "DROP TABLE x;"};
+  auto boundary = [&](size_t offset) {
+    // Code point start, and not between \r and \n (that is one line break).
+    while (offset > 0 && offset < text.size() &&
+           ((static_cast<unsigned char>(text[offset]) & 0xC0) == 0x80 || (text[offset] == '\n' && text[offset - 1] == '\r')))
+      --offset;
+    return offset;
+  };
+  int version = 1;
+  for (int i = 0; i < edits; ++i) {
+    size_t a = boundary(std::uniform_int_distribution<size_t>(0, text.size())(rng));
+    size_t span = std::uniform_int_distribution<int>(0, 3)(rng) == 0 ? std::uniform_int_distribution<size_t>(0, 40)(rng) : 0;
+    size_t b = boundary(std::min(text.size(), a + span));
+    if (b < a) b = a;
+    std::string insert;
+    int count = std::uniform_int_distribution<int>(0, 2)(rng);
+    for (int k = 0; k < count; ++k) insert += pieces[std::uniform_int_distribution<size_t>(0, pieces.size() - 1)(rng)];
+    // Keep the document from growing or shrinking away.
+    if (text.size() > 4000 && insert.size() > b - a) insert.clear();
+    json range{{"start", position_of(text, a, utf16)}, {"end", position_of(text, b, utf16)}};
+    text.replace(a, b - a, insert);
+    client.notify("textDocument/didChange", change_params(++version, range, insert));
+    if (i % 250 == 249 || i == edits - 1) {
+      json server = client.call("zerolock/documentText", {{"textDocument", doc_id()}});
+      ASSERT_EQ(server["result"]["version"], version);
+      ASSERT_EQ(server["result"]["text"].get<std::string>(), text) << "after edit " << i;
+    }
+  }
+  // The last version is always published; versions never go backwards.
+  diagnostics_for(client, version);
+  int last = 0;
+  for (const auto& note : client.seen("textDocument/publishDiagnostics")) {
+    int v = note["params"].value("version", 0);
+    EXPECT_GT(v, last);
+    last = v;
+  }
+  EXPECT_EQ(last, version);
+}
+
+TEST_F(Lsp, RandomIncrementalEditsUtf16) { replay_random_edits(client, true, 2000, 4); }
+TEST_F(Lsp, RandomIncrementalEditsUtf8) { replay_random_edits(client, false, 500, 8); }
