@@ -103,6 +103,7 @@ struct ConstraintSpec {
   std::vector<std::string> referenced_columns;
   std::string expression_sql;       // CHECK (...) text
   bool deferrable = false;
+  std::string not_null_column;      // CHECK (col IS NOT NULL): the column it proves NOT NULL
 };
 
 struct IndexSpec {
@@ -153,6 +154,15 @@ struct Operation {
   bool partition_detach_concurrently = false;
   bool partition_detach_finalize = false;
   bool nowait = false;
+  // String constants of DML, defaults and CHECK expressions ('active', ...), at most a few dozen:
+  // lets rules see uses of a just-added enum value without reading SQL text.
+  std::vector<std::string> string_literals;
+  // DoBlock: the SQL statements of its PL/pgSQL body, in order (their range is the whole DO
+  // statement). Empty when the body is not PL/pgSQL or does not parse.
+  std::vector<Operation> body_ops;
+  bool body_parsed = false;        // DoBlock: the body was parsed as PL/pgSQL
+  bool body_commits = false;       // DoBlock: the body runs COMMIT/ROLLBACK (PostgreSQL 11+, outside a transaction block only)
+  bool in_loop = false;            // an op of a DO body that runs inside a LOOP/WHILE/FOR
 };
 
 }  // namespace zerolock

@@ -36,6 +36,8 @@ Move the statement into a migration of its own that runs outside a transaction.)
     for (size_t i = 0; i < statements.size(); ++i) {
       const Statement& s = statements[i];
       if (!s.parsed || s.parsed->error || !s.in_transaction || input.facts[i].effect.transactional) continue;
+      // ALTER TYPE ... ADD VALUE before PostgreSQL 12: reported by enum-value-in-transaction.
+      if (s.parsed->ops.size() == 1 && s.parsed->ops.front().kind == OpKind::AddEnumValue) continue;
       std::string what = s.parsed->summary.empty() ? "This statement" : s.parsed->summary;
       bool explicit_tx = s.transaction_opened_by >= 0;
       Diagnostic& d = reporter.report(

@@ -109,6 +109,19 @@ ConstraintSpec constraint_spec(const json& node) {
     spec.referenced_columns = tree::string_list(child(con, "pk_attrs"));
   }
   spec.deferrable = flag(con, "deferrable");
+  if (spec.kind == ConstraintKind::Check) {
+    // CHECK (col IS NOT NULL): lets SET NOT NULL skip its scan from PostgreSQL 12.
+    if (const json* expr = child(con, "raw_expr")) {
+      if (const json* nt = child(*expr, "NullTest"); nt && str(*nt, "nulltesttype") == "IS_NOT_NULL") {
+        if (const json* arg = child(*nt, "arg")) {
+          if (const json* cr = child(*arg, "ColumnRef")) {
+            std::vector<std::string> fields = tree::string_list(child(*cr, "fields"));
+            if (fields.size() == 1) spec.not_null_column = fields.front();
+          }
+        }
+      }
+    }
+  }
   return spec;
 }
 
@@ -180,6 +193,8 @@ void alter_table_ops(const json& stmt, std::string_view text, const std::vector<
     op.column = str(*cmd, "name");
     op.cascade = str(*cmd, "behavior") == "DROP_CASCADE";
     const json* def = child(*cmd, "def");
+    if (def && (op.kind == OpKind::AddColumn || op.kind == OpKind::SetDefault || op.kind == OpKind::AddConstraint))
+      tree::string_constants(*def, op.string_literals);
 
     if (objtype == "OBJECT_INDEX") {
       // ALTER INDEX ... SET (...), ATTACH PARTITION, SET TABLESPACE

@@ -136,4 +136,22 @@ Volatility expression_volatility(const json& expr) {
   return v;
 }
 
+void string_constants(const json& node, std::vector<std::string>& out, size_t limit) {
+  if (out.size() >= limit) return;
+  if (node.is_array()) {
+    for (const json& item : node) string_constants(item, out, limit);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (it.key() == "A_Const") {
+      if (const json* s = child(it.value(), "sval")) {
+        if (out.size() < limit) out.push_back(str(*s, "sval"));
+      }
+      continue;
+    }
+    string_constants(it.value(), out, limit);
+  }
+}
+
 }  // namespace zerolock::sql::tree

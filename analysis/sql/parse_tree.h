@@ -28,5 +28,7 @@ TypeInfo type_name(const json* type_name_node);
 std::string constant_text(const json& node);
 // The most volatile function in an expression (constants: immutable; CURRENT_TIMESTAMP: stable).
 Volatility expression_volatility(const json& expr);
+// Appends the string constants ('x') found anywhere under `node`, up to `limit` in all.
+void string_constants(const json& node, std::vector<std::string>& out, size_t limit = 32);
 
 }  // namespace zerolock::sql::tree

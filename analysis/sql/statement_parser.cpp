@@ -218,6 +218,101 @@ void vacuum_op(const json& s, std::string_view text, std::vector<Operation>& ops
   ops.push_back(std::move(op));
 }
 
+// DO blocks: the PL/pgSQL body is parsed with pg_query_parse_plpgsql (as the body of a function)
+// and each SQL statement in it becomes a body op, marked when it runs inside a loop.
+thread_local int do_block_depth = 0;
+
+bool is_loop_statement(const std::string& key) {
+  return key == "PLpgSQL_stmt_loop" || key == "PLpgSQL_stmt_while" || key == "PLpgSQL_stmt_fori" ||
+         key == "PLpgSQL_stmt_fors" || key == "PLpgSQL_stmt_forc" || key == "PLpgSQL_stmt_foreach_a" ||
+         key == "PLpgSQL_stmt_dynfors";
+}
+
+void add_body_sql(const std::string& query, bool in_loop, Operation& block) {
+  ParsedStatement inner = parse_statement(query);
+  if (inner.error) return;
+  for (Operation& op : inner.ops) {
+    op.range = block.range;
+    op.in_loop = in_loop;
+    block.body_ops.push_back(std::move(op));
+  }
+}
+
+void walk_plpgsql(const json& node, bool in_loop, Operation& block) {
+  if (block.body_ops.size() > 256) return;
+  if (node.is_array()) {
+    for (const json& item : node) walk_plpgsql(item, in_loop, block);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string& key = it.key();
+    const json& value = it.value();
+    if (key == "PLpgSQL_stmt_execsql") {
+      if (const json* sql = child(value, "sqlstmt")) {
+        if (const json* e = child(*sql, "PLpgSQL_expr")) add_body_sql(str(*e, "query"), in_loop, block);
+      }
+      continue;
+    }
+    if (key == "PLpgSQL_stmt_dynexecute") {
+      // EXECUTE 'constant SQL': parse the constant; dynamic strings are not analysed.
+      if (const json* q = child(value, "query")) {
+        if (const json* e = child(*q, "PLpgSQL_expr")) {
+          std::string text = str(*e, "query");
+          if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
+            std::string unquoted;
+            bool simple = true;
+            for (size_t i = 1; i + 1 < text.size(); ++i) {
+              if (text[i] == '\'') {
+                if (i + 2 < text.size() && text[i + 1] == '\'') { unquoted += '\''; ++i; continue; }
+                simple = false;  // 'a' || b: not one constant
+                break;
+              }
+              unquoted += text[i];
+            }
+            if (simple) add_body_sql(unquoted, in_loop, block);
+          }
+        }
+      }
+      continue;
+    }
+    if (key == "PLpgSQL_stmt_commit" || key == "PLpgSQL_stmt_rollback") block.body_commits = true;
+    walk_plpgsql(value, in_loop || is_loop_statement(key), block);
+  }
+}
+
+void do_block_op(const json& s, Operation& op) {
+  std::string body, language = "plpgsql";
+  if (const json* args = child(s, "args"); args && args->is_array()) {
+    for (const json& a : *args) {
+      const json* d = child(a, "DefElem");
+      if (!d) continue;
+      const json* arg = child(*d, "arg");
+      if (!arg) continue;
+      if (str(*d, "defname") == "as") body = tree::constant_text(*arg);
+      if (str(*d, "defname") == "language") language = tree::constant_text(*arg);
+    }
+  }
+  for (char& c : language) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (language != "plpgsql" || body.empty() || do_block_depth >= 3) return;
+  // A dollar-quote tag that does not occur in the body.
+  std::string tag = "$zl$";
+  for (int n = 0; body.find(tag) != std::string::npos; ++n) tag = "$zl" + std::to_string(n) + "$";
+  std::string function = "CREATE FUNCTION zerolock_do_block() RETURNS void LANGUAGE plpgsql AS " + tag + body + tag;
+  PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(function.c_str());
+  if (result.error || !result.plpgsql_funcs) {
+    pg_query_free_plpgsql_parse_result(result);
+    return;
+  }
+  json funcs = json::parse(result.plpgsql_funcs, nullptr, /*allow_exceptions=*/false);
+  pg_query_free_plpgsql_parse_result(result);
+  if (funcs.is_discarded()) return;
+  ++do_block_depth;
+  op.body_parsed = true;
+  walk_plpgsql(funcs, false, op);
+  --do_block_depth;
+}
+
 // The first keyword-ish words of the statement, for summaries of statements zerolock does not model.
 std::string leading_words(std::string_view text, const std::vector<Token>& tokens, size_t count) {
   std::string out;
@@ -278,6 +373,7 @@ void statement_ops(const json& node, std::string_view text, const std::vector<To
     op.kind = type == "UpdateStmt" ? OpKind::Update : type == "DeleteStmt" ? OpKind::Delete : OpKind::Insert;
     op.table = tree::range_var(child(s, "relation"));
     op.has_where = child(s, "whereClause") != nullptr;
+    tree::string_constants(s, op.string_literals);
     if (type == "UpdateStmt" || type == "DeleteStmt") {
       // A FROM/USING join restricts the rows as a WHERE does.
       op.has_where = op.has_where && true;
@@ -290,6 +386,7 @@ void statement_ops(const json& node, std::string_view text, const std::vector<To
     op.detail = flag(s, "is_from") ? "from" : "to";
   } else if (type == "TruncateStmt") {
     op.kind = OpKind::TruncateTable;
+    op.cascade = str(s, "behavior") == "DROP_CASCADE";
     if (const json* rels = child(s, "relations"); rels && rels->is_array()) {
       for (size_t i = 0; i < rels->size(); ++i) {
         QualifiedName name = tree::range_var(&(*rels)[i]);
@@ -373,6 +470,7 @@ void statement_ops(const json& node, std::string_view text, const std::vector<To
     op.detail = flag(s, "replace") ? "replace" : "";
   } else if (type == "DoStmt") {
     op.kind = OpKind::DoBlock;
+    do_block_op(s, op);
   } else if (type == "CommentStmt") {
     op.kind = OpKind::Comment;
     op.detail = str(s, "objtype");
