@@ -124,6 +124,13 @@ void Endpoint::notify(std::string method, json params) {
   transport_.send(serialize(Notification{std::move(method), std::move(params)}));
 }
 
+void Endpoint::notify_raw(const std::string& method, const std::string& params_json) {
+  std::string body = R"({"jsonrpc":"2.0","method":)" + to_json_text(method) + R"(,"params":)";
+  body += params_json;
+  body += '}';
+  transport_.send(std::move(body));
+}
+
 void Endpoint::request(std::string method, json params, std::function<void(const Response&)> on_response) {
   json id = next_id_.fetch_add(1);
   std::string body = serialize(Request{id, std::move(method), std::move(params)});

@@ -65,6 +65,8 @@ class Endpoint {
 
   // Thread-safe senders.
   void notify(std::string method, json params);
+  // Same, with params already serialised (large notifications built without a JSON tree).
+  void notify_raw(const std::string& method, const std::string& params_json);
   void request(std::string method, json params, std::function<void(const Response&)> on_response);
 
   [[nodiscard]] size_t requests_in_flight() const { return in_flight_.size(); }

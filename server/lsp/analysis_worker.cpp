@@ -1,5 +1,7 @@
 #include "server/lsp/analysis_worker.h"
 
+#include <chrono>
+
 #include <spdlog/spdlog.h>
 
 #include "server/lsp/text_edit.h"
@@ -115,6 +117,7 @@ void AnalysisWorker::run_analysis(AnalysisRequest request) {
     doc.split.reset();
   }
 
+  auto started = std::chrono::steady_clock::now();
   uint64_t hits = doc.cache.hits();
   uint64_t misses = doc.cache.misses();
   try {
@@ -131,7 +134,12 @@ void AnalysisWorker::run_analysis(AnalysisRequest request) {
   doc.cache.sweep();
   doc.last_parse_hits = doc.cache.hits() - hits;
   doc.last_parse_misses = doc.cache.misses() - misses;
+  auto analysed = std::chrono::steady_clock::now();
   if (on_analysed_) on_analysed_(doc);
+  auto ms = [](auto from, auto to) { return std::chrono::duration<double, std::milli>(to - from).count(); };
+  spdlog::debug("analysed {} v{}: {} statements, {} parsed, analysis {:.2f} ms, publish {:.2f} ms", doc.uri,
+                doc.version, doc.analysis.migration.statements.size(), doc.last_parse_misses, ms(started, analysed),
+                ms(analysed, std::chrono::steady_clock::now()));
 }
 
 }  // namespace zerolock::lsp

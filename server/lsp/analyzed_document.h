@@ -32,7 +32,7 @@ struct AnalyzedDocument {
   Analysis analysis;
   bool analysed = false;
   uint64_t generation = 0;  // counts analyses of this document (pull diagnostics resultId)
-  nlohmann::json diagnostics = nlohmann::json::array();  // LSP form of analysis.diagnostics
+  std::string diagnostics_text = "[]";  // LSP form of analysis.diagnostics (JSON text)
   uint64_t last_parse_misses = 0;  // statements parsed by the latest analysis (cache misses)
   uint64_t last_parse_hits = 0;
 

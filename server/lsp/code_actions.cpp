@@ -26,14 +26,6 @@ json workspace_edit(const AnalyzedDocument& doc, const std::vector<ProposedEdit>
   return {{"changes", {{doc.uri, std::move(text_edits)}}}};
 }
 
-json lsp_diagnostic_for(const AnalyzedDocument& doc, const Diagnostic& d, ColumnEncoding encoding) {
-  // The matching entry of the published list (same range and rule), so clients can link them.
-  auto range = to_range(doc.lines, d.range, encoding);
-  for (const auto& item : doc.diagnostics)
-    if (item["code"] == d.rule && item["range"] == json(range)) return item;
-  return nullptr;
-}
-
 }  // namespace
 
 json code_actions(const AnalyzedDocument& doc, const json& params, const FeatureContext& ctx) {
@@ -67,8 +59,7 @@ json code_actions(const AnalyzedDocument& doc, const json& params, const Feature
                   {"data", {{"provider", provider->id()}, {"uri", doc.uri}, {"version", doc.version},
                             {"action", action.data}}}};
         if (action.preferred) item["isPreferred"] = true;
-        if (json lsp = lsp_diagnostic_for(doc, diagnostic, ctx.encoding); !lsp.is_null())
-          item["diagnostics"] = json::array({lsp});
+        item["diagnostics"] = json::array({to_lsp_diagnostic(doc, diagnostic, ctx.encoding)});
         if (!ctx.lazy_code_action_edits) item["edit"] = workspace_edit(doc, provider->edits(doc, action.data), ctx.encoding);
         out.push_back(std::move(item));
       }

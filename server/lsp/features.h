@@ -11,8 +11,11 @@ namespace zerolock::lsp {
 
 using nlohmann::json;
 
-// diagnostics.cpp: the document's diagnostics as LSP Diagnostic[].
-json to_lsp_diagnostics(const AnalyzedDocument& doc, ColumnEncoding encoding);
+// diagnostics.cpp: the document's diagnostics as LSP Diagnostic[] JSON text, and one diagnostic.
+std::string lsp_diagnostics_text(const AnalyzedDocument& doc, ColumnEncoding encoding);
+std::string lsp_diagnostic_text(const AnalyzedDocument& doc, const Diagnostic& d, ColumnEncoding encoding,
+                                bool documented_rule);
+json to_lsp_diagnostic(const AnalyzedDocument& doc, const Diagnostic& d, ColumnEncoding encoding);
 // diagnostics.cpp: textDocument/diagnostic (pull) report.
 json diagnostic_report(const AnalyzedDocument& doc, const json& params, const FeatureContext& ctx);
 // hover.cpp

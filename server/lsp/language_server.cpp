@@ -41,17 +41,19 @@ int LanguageServer::run() {
 void LanguageServer::on_analysed(AnalyzedDocument& doc) {
   // Worker thread: convert once here (the pull request reuses it), publish on the io thread,
   // which alone knows whether this version is still the newest.
-  doc.diagnostics = to_lsp_diagnostics(doc, column_encoding(encoding_));
+  doc.diagnostics_text = lsp_diagnostics_text(doc, column_encoding(encoding_));
   if (pull_diagnostics_) return;
-  asio::post(io_, [this, id = doc.id, uri = doc.uri, version = doc.version, diagnostics = doc.diagnostics]() mutable {
+  // The params are serialised here, off the io thread; the io thread only decides and sends.
+  std::string params = R"({"uri":)" + protocol::to_json_text(doc.uri) + R"(,"version":)" + std::to_string(doc.version) +
+                       R"(,"diagnostics":)" + doc.diagnostics_text + "}";
+  asio::post(io_, [this, id = doc.id, uri = doc.uri, version = doc.version, params = std::move(params)]() mutable {
     auto it = documents_.find(uri);
     if (it == documents_.end() || it->second.id != id) return;  // closed (or reopened) meanwhile
     if (it->second.version != version) {
       spdlog::debug("dropping diagnostics of {} v{}: v{} is queued", uri, version, it->second.version);
       return;  // a newer version is queued; its analysis publishes next, never out of order
     }
-    endpoint_.notify(protocol::method::kPublishDiagnostics,
-                     {{"uri", uri}, {"version", version}, {"diagnostics", std::move(diagnostics)}});
+    endpoint_.notify_raw(protocol::method::kPublishDiagnostics, params);
   });
 }
 
