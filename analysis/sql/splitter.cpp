@@ -89,6 +89,13 @@ SplitResult resplit(const SplitResult& old_split, const TextEdit& edit, std::str
 
   // Start scanning after the last statement that ends at or before the edit: a clean lexer state.
   auto first_affected = std::find_if(old.begin(), old.end(), [&](const ByteRange& r) { return r.end > edit.begin; });
+  // A statement without its ';' (the last one, being typed) continues past its end: text typed
+  // after it, even after a space, belongs to it. Bytes before the edit are the same in both texts.
+  while (first_affected != old.begin()) {
+    const ByteRange& previous = *std::prev(first_affected);
+    if (previous.end > 0 && previous.end <= new_text.size() && new_text[previous.end - 1] == ';') break;
+    --first_affected;
+  }
   uint32_t start = first_affected == old.begin() ? 0 : std::prev(first_affected)->end;
 
   // Candidate stops: ends of old statements lying wholly after the edit, in new coordinates.

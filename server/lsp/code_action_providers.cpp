@@ -3,13 +3,15 @@
 #include <cstring>
 
 #include "server/lsp/code_action_provider.h"
+#include "server/lsp/rewrite_actions.h"
 #include "server/lsp/suppression_action.h"
 
 namespace zerolock::lsp {
 
 const std::vector<const CodeActionProvider*>& code_action_providers() {
   static const SuppressionAction suppression;
-  static const std::vector<const CodeActionProvider*> providers{&suppression};
+  // Rewrites first: editors list actions in order, and the safe rewrite is the preferred one.
+  static const std::vector<const CodeActionProvider*> providers{&rewrite_actions(), &suppression};
   return providers;
 }
 

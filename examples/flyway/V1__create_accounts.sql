@@ -1,0 +1,8 @@
+-- A new table and its indexes: nothing else can be waiting on a table that does not exist yet,
+-- so zerolock stays quiet here.
+CREATE TABLE accounts (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    email text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX accounts_email_key ON accounts (email);
