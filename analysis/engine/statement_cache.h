@@ -18,7 +18,7 @@ class StatementCache {
   template <typename ParseFn>
   std::shared_ptr<const ParsedStatement> get(std::string_view text, ParseFn&& parse) {
     std::lock_guard lock(mutex_);
-    auto it = entries_.find(std::string(text));
+    auto it = entries_.find(text);  // heterogeneous lookup: no key string is built on a hit
     if (it != entries_.end()) {
       it->second.generation = generation_;
       ++hits_;
@@ -41,8 +41,12 @@ class StatementCache {
     std::shared_ptr<const ParsedStatement> parsed;
     uint64_t generation = 0;
   };
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, Entry, TextHash, std::equal_to<>> entries_;
   uint64_t generation_ = 1;
   uint64_t hits_ = 0;
   uint64_t misses_ = 0;

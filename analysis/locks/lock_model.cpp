@@ -107,6 +107,14 @@ void storage_move_effect(const Operation& op, std::string_view usual_target, Loc
   }
 }
 
+// Adds the lock on an index's table when the schema knows which table that is.
+bool add_index_table(LockEffect& e, const LockContext& ctx, const QualifiedName& index, LockMode mode) {
+  const QualifiedName* table = ctx.schema ? ctx.schema->index_table(index) : nullptr;
+  if (!table) return false;
+  add(e, *table, mode, RelationRole::Table);
+  return true;
+}
+
 LockMode lock_statement_mode(const std::string& number) {
   // PostgreSQL's LOCKMODE numbers: 1 AccessShare ... 8 AccessExclusive; same order as LockMode.
   int n = 8;
@@ -139,7 +147,26 @@ void LockEffect::merge(const LockEffect& other) {
   if (!other.note.empty() && note.find(other.note) == std::string::npos) note += (note.empty() ? "" : " ") + other.note;
 }
 
+namespace {
+LockEffect lock_effect_of_kind(const Operation& op, const LockContext& ctx);
+}
+
+// The operation's own locks plus ACCESS SHARE (ROW SHARE with FOR UPDATE/SHARE) on every
+// relation a query inside it reads, unless the operation already locks that relation harder.
 LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
+  LockEffect e = lock_effect_of_kind(op, ctx);
+  if (op.read_tables.empty()) return e;
+  LockEffect reads;
+  for (const QualifiedName& t : op.read_tables)
+    add(reads, t, op.read_for_update ? M::RowShare : M::AccessShare, RelationRole::Table);
+  bool known = e.known;
+  e.merge(reads);
+  e.known = known;
+  return e;
+}
+
+namespace {
+LockEffect lock_effect_of_kind(const Operation& op, const LockContext& ctx) {
   const int v = ctx.pg_version;
   LockEffect e;
   switch (op.kind) {
@@ -176,7 +203,6 @@ LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
     case OpKind::EnableRowSecurity:
     case OpKind::DisableRowSecurity:
     case OpKind::ForceRowSecurity:
-    case OpKind::ReplicaIdentity:
     case OpKind::ChangeOwner:
     case OpKind::AddIdentity:
     case OpKind::SetIdentity:
@@ -193,6 +219,11 @@ LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
     case OpKind::AlterPolicy:
     case OpKind::DropPolicy:
       e = on_table(op, M::AccessExclusive);
+      return e;
+    case OpKind::ReplicaIdentity:
+      e = on_table(op, M::AccessExclusive);
+      if (!op.object.name.empty())  // REPLICA IDENTITY USING INDEX ix: SHARE on the index
+        add(e, QualifiedName{op.table.schema, op.object.name}, M::Share, RelationRole::Index);
       return e;
     case OpKind::DropConstraint:
       e = on_table(op, M::AccessExclusive);
@@ -277,8 +308,10 @@ LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
       e = on_object(op.object, M::AccessExclusive, RelationRole::Index);
       for (const QualifiedName& extra : op.extra_tables) add(e, extra, M::AccessExclusive, RelationRole::Index);
       e.transactional = !op.concurrently;
-      e.note = op.concurrently ? "Also takes SHARE UPDATE EXCLUSIVE on the index's table."
-                               : "Also takes ACCESS EXCLUSIVE on the index's table.";
+      if (!add_index_table(e, ctx, op.object, op.concurrently ? M::ShareUpdateExclusive : M::AccessExclusive))
+        e.note = op.concurrently ? "Also takes SHARE UPDATE EXCLUSIVE on the index's table."
+                                 : "Also takes ACCESS EXCLUSIVE on the index's table.";
+      for (const QualifiedName& extra : op.extra_tables) add_index_table(e, ctx, extra, M::AccessExclusive);
       return e;
     case OpKind::ReindexIndex:
       e = on_object(op.object, M::AccessExclusive, RelationRole::Index);
@@ -286,9 +319,10 @@ LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
         e.transactional = false;
         e.note = "Builds a new index under SHARE UPDATE EXCLUSIVE on the table; ACCESS EXCLUSIVE on the old index "
                  "only to swap and drop it.";
-      } else {
+      } else if (!add_index_table(e, ctx, op.object, M::Share)) {
         e.note = "Also takes SHARE on the index's table: writes wait until the index is rebuilt.";
       }
+      if (op.concurrently) add_index_table(e, ctx, op.object, M::ShareUpdateExclusive);
       e.rewrite = true;  // the index gets new files
       e.scan = true;
       return e;
@@ -336,7 +370,7 @@ LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
       return on_table(op, M::ShareRowExclusive);
     case OpKind::RefreshMaterializedView:
       e = on_table(op, op.concurrently ? M::Exclusive : M::AccessExclusive);
-      e.rewrite = !op.concurrently;
+      e.rewrite = !op.concurrently && op.detail != "no data";  // WITH NO DATA leaves an empty file
       e.scan = true;
       return e;
     case OpKind::AddEnumValue:
@@ -417,6 +451,8 @@ LockEffect lock_effect(const Operation& op, const LockContext& ctx) {
   e.known = false;
   return e;
 }
+
+}  // namespace
 
 bool type_change_is_binary_compatible(const TypeInfo& from, const TypeInfo& to) {
   if (from.empty() || to.empty() || from.array != to.array) return false;

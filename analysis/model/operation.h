@@ -149,6 +149,8 @@ struct Operation {
   std::optional<TypeInfo> new_type;               // AlterColumnType
   std::optional<SettingSpec> setting;             // SetSetting
   std::vector<QualifiedName> extra_tables;        // further relations: DROP TABLE a, b; TRUNCATE a, b
+  std::vector<QualifiedName> read_tables;         // relations a query inside the statement reads
+  bool read_for_update = false;                   // SELECT ... FOR UPDATE/SHARE: ROW SHARE on them
   std::string lock_mode_sql;       // LOCK TABLE ... IN <mode> MODE
   std::string detail;              // free text: object type for DROP, enum value, ...
   bool partition_detach_concurrently = false;

@@ -14,13 +14,36 @@ std::string SchemaState::key(const QualifiedName& name) {
   return k;
 }
 
+// PostgreSQL's default names of constraint indexes: <table>_pkey, <table>_<columns>_key.
+void SchemaState::add_constraint_index(const QualifiedName& table, const ConstraintSpec& c) {
+  if (c.kind != ConstraintKind::PrimaryKey && c.kind != ConstraintKind::Unique && c.kind != ConstraintKind::Exclusion) return;
+  std::string name = c.name;
+  if (name.empty()) {
+    if (c.kind == ConstraintKind::PrimaryKey) {
+      name = table.name + "_pkey";
+    } else {
+      name = table.name;
+      for (const std::string& col : c.columns) name += "_" + col;
+      name += c.kind == ConstraintKind::Unique ? "_key" : "_excl";
+    }
+  }
+  index_tables_[key(QualifiedName{table.schema, name})] = table;
+}
+
 void SchemaState::apply(const Operation& op) {
   switch (op.kind) {
     case OpKind::CreateTable:
     case OpKind::CreateTableAs:
     case OpKind::CreateMaterializedView:
       new_tables_.insert(key(op.table));
+      for (const ConstraintSpec& c : op.table_constraints) add_constraint_index(op.table, c);
       for (const ColumnSpec& c : op.columns) {
+        if (c.primary_key) add_constraint_index(op.table, ConstraintSpec{ConstraintKind::PrimaryKey});
+        if (c.unique) {
+          ConstraintSpec u{ConstraintKind::Unique};
+          u.columns = {c.name};
+          add_constraint_index(op.table, u);
+        }
         new_columns_.insert(column_key(op.table, c.name));
         column_types_[column_key(op.table, c.name)] = c.type;
       }
@@ -38,7 +61,20 @@ void SchemaState::apply(const Operation& op) {
       if (new_tables_.erase(key(op.table))) new_tables_.insert(key(QualifiedName{op.table.schema, op.new_name}));
       break;
     case OpKind::CreateIndex:
-      if (!op.object.name.empty()) new_indexes_.insert(key(op.object));
+      if (!op.object.name.empty()) {
+        new_indexes_.insert(key(op.object));
+        index_tables_[key(op.object)] = op.table;
+      }
+      break;
+    case OpKind::AddConstraint:
+      if (op.constraint) add_constraint_index(op.table, *op.constraint);
+      break;
+    case OpKind::RenameIndex:
+      if (auto it = index_tables_.find(key(op.object)); it != index_tables_.end()) {
+        QualifiedName table = it->second;
+        index_tables_.erase(it);
+        index_tables_[key(QualifiedName{op.object.schema, op.new_name})] = table;
+      }
       break;
     case OpKind::DropTable:
       new_tables_.erase(key(op.table));
@@ -49,6 +85,11 @@ void SchemaState::apply(const Operation& op) {
 }
 
 bool SchemaState::table_is_new(const QualifiedName& table) const { return new_tables_.count(key(table)) > 0; }
+const QualifiedName* SchemaState::index_table(const QualifiedName& index) const {
+  auto it = index_tables_.find(key(index));
+  return it == index_tables_.end() ? nullptr : &it->second;
+}
+
 bool SchemaState::index_is_new(const QualifiedName& index) const { return new_indexes_.count(key(index)) > 0; }
 bool SchemaState::column_is_new(const QualifiedName& table, const std::string& column) const {
   return new_columns_.count(column_key(table, column)) > 0;

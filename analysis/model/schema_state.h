@@ -16,6 +16,9 @@ class SchemaState {
 
   [[nodiscard]] bool table_is_new(const QualifiedName& table) const;
   [[nodiscard]] bool index_is_new(const QualifiedName& index) const;
+  // The table an index belongs to, when the migration (or a schema file fed before it) created
+  // it: CREATE INDEX, or the implicit index of a PRIMARY KEY / UNIQUE constraint.
+  [[nodiscard]] const QualifiedName* index_table(const QualifiedName& index) const;
   [[nodiscard]] bool column_is_new(const QualifiedName& table, const std::string& column) const;
   // Type of a column whose definition the migration has seen, or nullptr.
   [[nodiscard]] const TypeInfo* column_type(const QualifiedName& table, const std::string& column) const;
@@ -27,6 +30,8 @@ class SchemaState {
  private:
   std::unordered_set<std::string> new_tables_;
   std::unordered_set<std::string> new_indexes_;
+  std::unordered_map<std::string, QualifiedName> index_tables_;  // index key -> its table
+  void add_constraint_index(const QualifiedName& table, const ConstraintSpec& c);
   std::unordered_set<std::string> new_columns_;                 // "table\x1fcolumn"
   std::unordered_map<std::string, TypeInfo> column_types_;      // "table\x1fcolumn"
 };

@@ -270,6 +270,11 @@ void alter_table_ops(const json& stmt, std::string_view text, const std::vector<
         op.object.name = op.column;  // trigger name, empty for ALL / USER
         op.column.clear();
         break;
+      case OpKind::ReplicaIdentity:
+        if (def) {
+          if (const json* ri = child(*def, "ReplicaIdentityStmt")) op.object.name = str(*ri, "name");  // USING INDEX ix
+        }
+        break;
       case OpKind::ClusterOn:
         op.object.name = op.column;
         op.column.clear();

@@ -195,6 +195,7 @@ void create_table_op(const json& s, std::string_view text, std::vector<Operation
     for (const json& e : *elts) {
       if (child(e, "ColumnDef")) op.columns.push_back(column_spec(e, text));
       else if (child(e, "Constraint")) op.table_constraints.push_back(constraint_spec(e));
+      else if (const json* like = child(e, "TableLikeClause")) op.read_tables.push_back(tree::range_var(child(*like, "relation")));
     }
   }
   if (const json* parents = child(s, "inhRelations"); parents && parents->is_array()) {
@@ -313,6 +314,30 @@ void do_block_op(const json& s, Operation& op) {
   --do_block_depth;
 }
 
+// Every relation named in FROM/JOIN/USING clauses below `node` (CTE names excluded): PostgreSQL
+// takes ACCESS SHARE on each relation a query reads.
+void collect_read_tables(const json& node, std::vector<QualifiedName>& out, bool& for_update) {
+  if (node.is_array()) {
+    for (const json& item : node) collect_read_tables(item, out, for_update);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (it.key() == "RangeVar") {
+      QualifiedName name = tree::range_var(&it.value());
+      if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+      continue;
+    }
+    if (it.key() == "lockingClause") for_update = true;
+    collect_read_tables(it.value(), out, for_update);
+  }
+}
+
+void add_reads(Operation& op, const json* subtree) {
+  if (!subtree) return;
+  collect_read_tables(*subtree, op.read_tables, op.read_for_update);
+}
+
 // The first keyword-ish words of the statement, for summaries of statements zerolock does not model.
 std::string leading_words(std::string_view text, const std::vector<Token>& tokens, size_t count) {
   std::string out;
@@ -373,6 +398,9 @@ void statement_ops(const json& node, std::string_view text, const std::vector<To
     op.kind = type == "UpdateStmt" ? OpKind::Update : type == "DeleteStmt" ? OpKind::Delete : OpKind::Insert;
     op.table = tree::range_var(child(s, "relation"));
     op.has_where = child(s, "whereClause") != nullptr;
+    add_reads(op, child(s, "selectStmt"));   // INSERT ... SELECT
+    add_reads(op, child(s, "fromClause"));   // UPDATE ... FROM
+    add_reads(op, child(s, "usingClause"));  // DELETE ... USING
     tree::string_constants(s, op.string_literals);
     if (type == "UpdateStmt" || type == "DeleteStmt") {
       // A FROM/USING join restricts the rows as a WHERE does.
@@ -380,6 +408,7 @@ void statement_ops(const json& node, std::string_view text, const std::vector<To
     }
   } else if (type == "SelectStmt") {
     op.kind = OpKind::Select;
+    add_reads(op, &s);
   } else if (type == "CopyStmt") {
     op.kind = OpKind::Copy;
     op.table = tree::range_var(child(s, "relation"));
@@ -419,13 +448,16 @@ void statement_ops(const json& node, std::string_view text, const std::vector<To
     op.kind = OpKind::RefreshMaterializedView;
     op.table = tree::range_var(child(s, "relation"));
     op.concurrently = flag(s, "concurrent");
+    if (flag(s, "skipData")) op.detail = "no data";
   } else if (type == "ViewStmt") {
     op.kind = OpKind::CreateView;
     op.table = tree::range_var(child(s, "view"));
     op.detail = flag(s, "replace") ? "replace" : "";
+    add_reads(op, child(s, "query"));
   } else if (type == "CreateTableAsStmt") {
     op.kind = str(s, "objtype") == "OBJECT_MATVIEW" ? OpKind::CreateMaterializedView : OpKind::CreateTableAs;
     if (const json* into = child(s, "into")) op.table = tree::range_var(child(*into, "rel"));
+    add_reads(op, child(s, "query"));
     op.if_not_exists = flag(s, "if_not_exists");
   } else if (type == "AlterEnumStmt") {
     op.kind = str(s, "oldVal").empty() ? OpKind::AddEnumValue : OpKind::RenameEnumValue;
@@ -449,6 +481,18 @@ void statement_ops(const json& node, std::string_view text, const std::vector<To
   } else if (type == "AlterSeqStmt") {
     op.kind = OpKind::AlterSequence;
     op.object = tree::range_var(child(s, "sequence"));
+    // OWNED BY table.column reads the table's definition (ACCESS SHARE).
+    if (const json* options = child(s, "options"); options && options->is_array()) {
+      for (const json& o : *options) {
+        const json* d = child(o, "DefElem");
+        if (!d || str(*d, "defname") != "owned_by" || !child(*d, "arg")) continue;
+        std::vector<std::string> parts = tree::name_list(*child(*d, "arg"));
+        if (parts.size() >= 2) {
+          parts.pop_back();
+          op.read_tables.push_back(tree::qualified(parts));
+        }
+      }
+    }
   } else if (type == "CreateExtensionStmt") {
     op.kind = OpKind::CreateExtension;
     op.object.name = str(s, "extname");

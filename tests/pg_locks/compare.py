@@ -159,7 +159,18 @@ def main():
                         help="also fail on strong locks of tables the statement does not name")
     parser.add_argument("--json", help="write the per-entry comparison here")
     parser.add_argument("--only", default="", help="comma-separated entry ids")
+    parser.add_argument("--known", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "known_mismatches.txt"),
+                        help="entry ids that are known not to match yet (one per line, '# reason' allowed); "
+                             "they are reported but do not fail, and a known entry that now matches fails "
+                             "so the list stays exact")
     args = parser.parse_args()
+    known = {}
+    if args.known and os.path.exists(args.known):
+        with open(args.known, encoding="utf-8") as f:
+            for line in f:
+                entry, _, reason = line.partition("#")
+                if entry.strip():
+                    known[entry.strip()] = reason.strip()
 
     with open(args.observed, encoding="utf-8") as f:
         observed = json.load(f)
@@ -172,7 +183,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="zerolock-compare.") as workdir:
         predictions = run_zerolock(args.zerolock, entries, workdir)
 
-    passed, failed, skipped = 0, [], []
+    passed, failed, skipped, known_seen = 0, [], [], []
     all_notes = []
     details = []
     for e in entries:
@@ -191,8 +202,12 @@ def main():
         details.append({"id": e.id, "ok": not rows, "mismatches": rows, "not_compared": notes,
                         "predicted": pred, "observed": {k: PG_TO_NAME[v] for k, v in obs["locks"].items()},
                         "observed_scans": obs.get("scanned")})
-        if rows:
+        if rows and e.id in known:
+            known_seen.append((e.id, rows))
+        elif rows:
             failed.append((e.id, rows))
+        elif e.id in known:
+            failed.append((e.id, [("(known_mismatches.txt)", "now matches", "remove it from the list")]))
         else:
             passed += 1
 
@@ -208,9 +223,15 @@ def main():
         for entry_id, notes in all_notes:
             print(f"  {entry_id}: " + ", ".join(f"{rel} {mode}" for rel, mode in notes))
         print()
+    if known_seen:
+        print(f"known mismatches ({len(known_seen)}, see {os.path.basename(args.known)}):")
+        for entry_id, rows in known_seen:
+            print(f"  {entry_id}: {known[entry_id]}: " + "; ".join(f"{rel} zerolock {p} / postgresql {o}" for rel, p, o in rows))
+        print()
     for entry_id, why in skipped:
         print(f"skipped {entry_id}: {why}")
-    print(f"{passed} passed, {len(failed)} failed" + (f", {len(skipped)} skipped" if skipped else ""))
+    print(f"{passed} passed, {len(failed)} failed" + (f", {len(skipped)} skipped" if skipped else "")
+          + (f", {len(known_seen)} known mismatches" if known_seen else ""))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(details, f, indent=1)

@@ -147,7 +147,10 @@ local ok, err = xpcall(function()
   local before = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
   local range = { start = { line = diag.lnum, character = diag.col },
                   ['end'] = { line = diag.end_lnum or diag.lnum, character = diag.end_col or diag.col } }
-  local action = zerolock.apply_code_action({ bufnr = buf, preferred = true, range = range })
+  -- The line also has missing-lock-timeout, whose fix is preferred too: pick the index rewrite.
+  local action = zerolock.apply_code_action({ bufnr = buf, preferred = true, range = range, filter = function(a)
+    return a.title:lower():find('concurrent', 1, true) ~= nil
+  end })
   local expect = fx.fixed
   if not action then
     check(os.getenv('ZEROLOCK_REQUIRE_REWRITE') ~= '1', 'no preferred (rewrite) code action on the diagnostic')
