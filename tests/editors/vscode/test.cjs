@@ -51,6 +51,11 @@ async function openFile(page, relative) {
   const base = path.basename(relative);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first().waitFor({ timeout: WAIT });
   await page.keyboard.press('Enter');
+  // The tab may exist already (opened earlier, in preview or pinned): wait for it, then make sure
+  // it is the active one by clicking it.
+  const tab = page.locator(`.tab:has-text("${base}")`).first();
+  await tab.waitFor({ timeout: WAIT });
+  if ((await page.locator(`.tab.active:has-text("${base}")`).count()) === 0) await tab.click();
   await page.locator(`.tab.active:has-text("${base}")`).waitFor({ timeout: WAIT });
   await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: WAIT });
 }
