@@ -45,6 +45,7 @@ struct FeatureContext {
   ColumnEncoding encoding = ColumnEncoding::Utf16;
   bool inlay_hints_enabled = true;
   bool lazy_code_action_edits = false;  // client resolves edits through codeAction/resolve
+  bool create_files = false;            // client applies documentChanges with CreateFile operations
 };
 
 }  // namespace zerolock::lsp

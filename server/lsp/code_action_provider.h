@@ -19,11 +19,24 @@ struct ProposedEdit {
   std::string new_text;
 };
 
+// A file an action creates beside the document (a follow-up migration: the later phase of a
+// rewrite, or a statement that must run in a file the tool runs without a transaction).
+struct ProposedNewFile {
+  std::string path;  // relative to the document's directory
+  std::string text;
+};
+
+struct ProposedChange {
+  std::vector<ProposedEdit> edits;
+  std::vector<ProposedNewFile> new_files;
+};
+
 struct ProposedAction {
   std::string title;
   std::string kind = "quickfix";  // LSP CodeActionKind
   bool preferred = false;         // the safe rewrite of a statement
-  bool fix_all = false;           // part of source.fixAll.zerolock
+  bool fix_all = false;           // part of source.fixAll.zerolock (never one that creates files)
+  bool creates_files = false;     // offered only to clients that can create files in a WorkspaceEdit
   nlohmann::json data;            // provider-specific; handed back to edits()
 };
 
@@ -34,8 +47,8 @@ class CodeActionProvider {
   [[nodiscard]] virtual const char* id() const = 0;
   virtual void propose(const AnalyzedDocument& doc, const Diagnostic& diagnostic,
                        std::vector<ProposedAction>& out) const = 0;
-  // Edits for an action this provider proposed on the same document version.
-  [[nodiscard]] virtual std::vector<ProposedEdit> edits(const AnalyzedDocument& doc, const nlohmann::json& data) const = 0;
+  // Edits (and new files) for an action this provider proposed on the same document version.
+  [[nodiscard]] virtual ProposedChange edits(const AnalyzedDocument& doc, const nlohmann::json& data) const = 0;
 };
 
 // Every provider, in the order their actions are listed.

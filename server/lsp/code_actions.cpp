@@ -1,10 +1,12 @@
 // textDocument/codeAction and codeAction/resolve: the providers' actions for the diagnostics in
 // the requested range, plus source.fixAll.zerolock gathering every fix-all action.
 #include <algorithm>
+#include <filesystem>
 
 #include "server/lsp/code_action_provider.h"
 #include "server/lsp/features.h"
 #include "server/lsp/positions.h"
+#include "server/lsp/uri.h"
 
 namespace zerolock::lsp {
 namespace {
@@ -19,11 +21,32 @@ bool kind_requested(const json& only, const std::string& kind) {
   return false;
 }
 
-json workspace_edit(const AnalyzedDocument& doc, const std::vector<ProposedEdit>& edits, ColumnEncoding encoding) {
+// The URI of a file named relative to the document's directory ("" when the document has no path).
+std::string sibling_uri(const AnalyzedDocument& doc, const std::string& relative) {
+  std::string path = uri_to_path(doc.uri);
+  if (path.empty()) return "";
+  return path_to_uri((std::filesystem::path(path).parent_path() / relative).lexically_normal().string());
+}
+
+// Edits of the document alone are a plain `changes` map. New files need `documentChanges`: the
+// document's edits (at the version they were computed for), then per file a CreateFile that fails
+// rather than overwrite an existing file, and an insertion of its whole text.
+json workspace_edit(const AnalyzedDocument& doc, const ProposedChange& change, ColumnEncoding encoding) {
   json text_edits = json::array();
-  for (const auto& edit : edits)
+  for (const auto& edit : change.edits)
     text_edits.push_back({{"range", to_range(doc.lines, edit.range, encoding)}, {"newText", edit.new_text}});
-  return {{"changes", {{doc.uri, std::move(text_edits)}}}};
+  if (change.new_files.empty()) return {{"changes", {{doc.uri, std::move(text_edits)}}}};
+  json document_changes = json::array();
+  document_changes.push_back({{"textDocument", {{"uri", doc.uri}, {"version", doc.version}}}, {"edits", std::move(text_edits)}});
+  const json start{{"line", 0}, {"character", 0}};
+  for (const auto& file : change.new_files) {
+    std::string uri = sibling_uri(doc, file.path);
+    if (uri.empty()) return nullptr;
+    document_changes.push_back({{"kind", "create"}, {"uri", uri}, {"options", {{"overwrite", false}, {"ignoreIfExists", false}}}});
+    document_changes.push_back({{"textDocument", {{"uri", uri}, {"version", nullptr}}},
+                                {"edits", json::array({{{"range", {{"start", start}, {"end", start}}}, {"newText", file.text}}})}});
+  }
+  return {{"documentChanges", std::move(document_changes)}};
 }
 
 }  // namespace
@@ -42,16 +65,17 @@ json code_actions(const AnalyzedDocument& doc, const json& params, const Feature
   }
 
   json out = json::array();
-  std::vector<ProposedEdit> fix_all_edits;
+  ProposedChange fix_all;
   for (const auto& diagnostic : doc.analysis.diagnostics) {
     bool in_range = diagnostic.range.begin <= end && diagnostic.range.end >= begin;
     for (const auto* provider : code_action_providers()) {
       std::vector<ProposedAction> proposed;
       provider->propose(doc, diagnostic, proposed);
       for (auto& action : proposed) {
+        if (action.creates_files && !ctx.create_files) continue;
         if (action.fix_all) {
-          auto edits = provider->edits(doc, action.data);
-          fix_all_edits.insert(fix_all_edits.end(), edits.begin(), edits.end());
+          auto edits = provider->edits(doc, action.data).edits;
+          fix_all.edits.insert(fix_all.edits.end(), edits.begin(), edits.end());
         }
         if (!in_range || !kind_requested(only, action.kind)) continue;
         json item{{"title", action.title},
@@ -65,13 +89,13 @@ json code_actions(const AnalyzedDocument& doc, const json& params, const Feature
       }
     }
   }
-  if (!fix_all_edits.empty() && kind_requested(only, "source.fixAll.zerolock")) {
+  if (!fix_all.edits.empty() && kind_requested(only, "source.fixAll.zerolock")) {
     // Edits must not overlap; keep the first of any overlapping pair, in document order.
-    std::stable_sort(fix_all_edits.begin(), fix_all_edits.end(),
+    std::stable_sort(fix_all.edits.begin(), fix_all.edits.end(),
                      [](const ProposedEdit& a, const ProposedEdit& b) { return a.range.begin < b.range.begin; });
-    std::vector<ProposedEdit> disjoint;
-    for (auto& edit : fix_all_edits)
-      if (disjoint.empty() || edit.range.begin >= disjoint.back().range.end) disjoint.push_back(std::move(edit));
+    ProposedChange disjoint;
+    for (auto& edit : fix_all.edits)
+      if (disjoint.edits.empty() || edit.range.begin >= disjoint.edits.back().range.end) disjoint.edits.push_back(std::move(edit));
     out.push_back({{"title", "Fix all zerolock findings"},
                    {"kind", "source.fixAll.zerolock"},
                    {"edit", workspace_edit(doc, disjoint, ctx.encoding)}});

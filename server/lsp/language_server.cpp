@@ -67,6 +67,7 @@ FeatureContext LanguageServer::feature_context() const {
   ctx.encoding = column_encoding(encoding_);
   ctx.inlay_hints_enabled = inlay_hints_enabled_.load();
   ctx.lazy_code_action_edits = client_resolves_edits_;
+  ctx.create_files = client_creates_files_;
   return ctx;
 }
 

@@ -83,6 +83,7 @@ class LanguageServer {
   bool client_configuration_ = false;    // workspace/configuration
   bool client_watch_registration_ = false;
   bool client_resolves_edits_ = false;   // codeAction/resolve for the edit property
+  bool client_creates_files_ = false;    // workspaceEdit.documentChanges + resourceOperations "create"
   bool client_diagnostic_refresh_ = false;
   bool client_inlay_hint_refresh_ = false;
 

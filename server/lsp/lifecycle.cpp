@@ -62,6 +62,11 @@ void LanguageServer::register_lifecycle() {
         props && props->is_array()) {
       for (const auto& p : *props) client_resolves_edits_ = client_resolves_edits_ || p == "edit";
     }
+    // Rewrites that write a follow-up migration need CreateFile operations. Resource operations
+    // exist only inside documentChanges, so a client listing "create" applies them (Neovim 0.7
+    // lists it without setting documentChanges).
+    if (const json* ops = capability(caps, {"workspace", "workspaceEdit", "resourceOperations"}); ops && ops->is_array())
+      for (const auto& op : *ops) client_creates_files_ = client_creates_files_ || op == "create";
     if (!options_.log_level_from_command_line && params.is_object() && params.contains("trace")) apply_trace(params["trace"]);
 
     // The workspace root bounds the search for zerolock.toml.

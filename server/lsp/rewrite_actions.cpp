@@ -18,13 +18,14 @@ void RewriteActions::propose(const AnalyzedDocument& doc, const Diagnostic& diag
   for (const fixes::FixPlan& plan : fixes::plans_for(doc.analysis, *doc.text, config, diagnostic)) {
     if (plan.applicability != FixApplicability::Safe && plan.applicability != FixApplicability::Unsafe) continue;
     fixes::RenderedFix rendered = fixes::render(plan, doc.analysis, *doc.text, config);
-    if (!rendered.ok || !rendered.new_files.empty()) continue;
+    if (!rendered.ok) continue;
     bool safe = plan.applicability == FixApplicability::Safe;
     ProposedAction action;
     action.title = safe ? plan.title : plan.title + " (needs review)";
     action.kind = safe ? "quickfix" : "refactor.rewrite";
     action.preferred = safe;
-    action.fix_all = safe;
+    action.creates_files = !rendered.new_files.empty();
+    action.fix_all = safe && !action.creates_files;
     action.data = {{"rule", diagnostic.rule},
                    {"begin", diagnostic.range.begin},
                    {"end", diagnostic.range.end},
@@ -33,8 +34,8 @@ void RewriteActions::propose(const AnalyzedDocument& doc, const Diagnostic& diag
   }
 }
 
-std::vector<ProposedEdit> RewriteActions::edits(const AnalyzedDocument& doc, const nlohmann::json& data) const {
-  std::vector<ProposedEdit> out;
+ProposedChange RewriteActions::edits(const AnalyzedDocument& doc, const nlohmann::json& data) const {
+  ProposedChange out;
   if (!doc.text) return out;
   const Config& config = config_of(doc);
   std::string rule = data.value("rule", "");
@@ -45,8 +46,9 @@ std::vector<ProposedEdit> RewriteActions::edits(const AnalyzedDocument& doc, con
     for (const fixes::FixPlan& plan : fixes::plans_for(doc.analysis, *doc.text, config, d)) {
       if (plan.recipe != recipe) continue;
       fixes::RenderedFix rendered = fixes::render(plan, doc.analysis, *doc.text, config);
-      if (!rendered.ok || !rendered.new_files.empty()) return out;
-      for (const auto& e : rendered.edits) out.push_back(ProposedEdit{e.range, e.new_text});
+      if (!rendered.ok) return out;
+      for (const auto& e : rendered.edits) out.edits.push_back(ProposedEdit{e.range, e.new_text});
+      for (auto& f : rendered.new_files) out.new_files.push_back(ProposedNewFile{std::move(f.path), std::move(f.text)});
       return out;
     }
   }

@@ -15,7 +15,7 @@ void SuppressionAction::propose(const AnalyzedDocument& doc, const Diagnostic& d
   out.push_back(std::move(action));
 }
 
-std::vector<ProposedEdit> SuppressionAction::edits(const AnalyzedDocument& doc, const nlohmann::json& data) const {
+ProposedChange SuppressionAction::edits(const AnalyzedDocument& doc, const nlohmann::json& data) const {
   std::string rule = data.at("rule").get<std::string>();
   uint32_t line = data.at("line").get<uint32_t>();
   if (line >= doc.lines.line_count()) return {};
@@ -33,14 +33,14 @@ std::vector<ProposedEdit> SuppressionAction::edits(const AnalyzedDocument& doc, 
       while (list < previous.size() && previous[list] == ' ') ++list;
       if (list == previous.size()) return {};  // no rule list: it already suppresses every rule
       uint32_t insert_at = above + static_cast<uint32_t>(list);
-      return {ProposedEdit{{insert_at, insert_at}, rule + ","}};
+      return {{ProposedEdit{{insert_at, insert_at}, rule + ","}}, {}};
     }
   }
   // Same indentation as the line it suppresses.
   uint32_t indent_end = start;
   while (indent_end < text.size() && (text[indent_end] == ' ' || text[indent_end] == '\t')) ++indent_end;
   std::string indent(text.substr(start, indent_end - start));
-  return {ProposedEdit{{start, start}, indent + "-- zerolock-disable-next-line " + rule + "\n"}};
+  return {{ProposedEdit{{start, start}, indent + "-- zerolock-disable-next-line " + rule + "\n"}}, {}};
 }
 
 }  // namespace zerolock::lsp

@@ -9,7 +9,7 @@ class SuppressionAction final : public CodeActionProvider {
  public:
   [[nodiscard]] const char* id() const override { return "suppress"; }
   void propose(const AnalyzedDocument& doc, const Diagnostic& diagnostic, std::vector<ProposedAction>& out) const override;
-  [[nodiscard]] std::vector<ProposedEdit> edits(const AnalyzedDocument& doc, const nlohmann::json& data) const override;
+  [[nodiscard]] ProposedChange edits(const AnalyzedDocument& doc, const nlohmann::json& data) const override;
 };
 
 }  // namespace zerolock::lsp

@@ -283,6 +283,58 @@ TEST_F(Lsp, CodeActionEditsAreResolvedLazilyWhenSupported) {
   EXPECT_EQ(error_code(client.call("codeAction/resolve", action)), -32801);
 }
 
+// In a Flyway migration the index cannot be built concurrently where it stands (Flyway wraps the
+// file in a transaction): the rewrite removes it and creates a follow-up migration. Only a client
+// that can create files is offered it, and then through documentChanges.
+TEST_F(Lsp, RewriteThatCreatesAFollowUpMigrationNeedsFileCreation) {
+  const std::string uri = "file:///tmp/zerolock-lsp-test/V2__orders_index.sql";
+  const std::string text = "CREATE INDEX ix ON orders (customer_id);\nALTER TABLE orders ADD COLUMN note text;\n";
+  auto rewrite_titled = [&](const json& actions) -> json {
+    for (const auto& a : actions["result"])
+      if (a.value("title", "").find("concurrently") != std::string::npos) return a;
+    return nullptr;
+  };
+  auto actions_at_index = [&](LspTestClient& c) {
+    c.notify("textDocument/didOpen", open_params(text, uri));
+    json diagnostics = diagnostics_for(c, 1, uri);
+    return c.call("textDocument/codeAction", {{"textDocument", doc_id(uri)},
+                                              {"range", {{"start", pos(0, 0)}, {"end", pos(0, 0)}}},
+                                              {"context", {{"diagnostics", diagnostics}}}});
+  };
+
+  client.initialize();
+  EXPECT_TRUE(rewrite_titled(actions_at_index(client)).is_null()) << "offered to a client that cannot create files";
+
+  LspTestClient creating{ZEROLOCK_BINARY};
+  creating.initialize({{"workspace", {{"workspaceEdit", {{"documentChanges", true}, {"resourceOperations", {"create"}}}}}}});
+  json action = rewrite_titled(actions_at_index(creating));
+  ASSERT_FALSE(action.is_null());
+  EXPECT_TRUE(action.value("isPreferred", false));
+  const json& changes = action["edit"]["documentChanges"];
+  ASSERT_EQ(changes.size(), 5u) << action.dump(2);
+  // 1. the statement leaves the original file (at the version the edit was computed for)
+  EXPECT_EQ(changes[0]["textDocument"]["uri"], uri);
+  EXPECT_EQ(changes[0]["textDocument"]["version"], 1);
+  ASSERT_EQ(changes[0]["edits"].size(), 1u);
+  EXPECT_EQ(changes[0]["edits"][0]["newText"], "");
+  // 2. the follow-up migration is created without overwriting anything ...
+  EXPECT_EQ(changes[1]["kind"], "create");
+  EXPECT_EQ(changes[1]["uri"], "file:///tmp/zerolock-lsp-test/V2_1__orders_index_build.sql");
+  EXPECT_EQ(changes[1]["options"]["overwrite"], false);
+  // 3. ... and holds the concurrent build
+  EXPECT_EQ(changes[2]["textDocument"]["uri"], changes[1]["uri"]);
+  EXPECT_NE(changes[2]["edits"][0]["newText"].get<std::string>().find("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix ON orders"),
+            std::string::npos);
+  // 4. its Flyway script config runs it outside a transaction
+  EXPECT_EQ(changes[3]["uri"], "file:///tmp/zerolock-lsp-test/V2_1__orders_index_build.sql.conf");
+  EXPECT_EQ(changes[4]["edits"][0]["newText"], "executeInTransaction=false\n");
+  // Fix-all stays within the document: it never creates files.
+  json fix_all = creating.call("textDocument/codeAction", {{"textDocument", doc_id(uri)},
+                                                           {"range", {{"start", pos(0, 0)}, {"end", pos(2, 0)}}},
+                                                           {"context", {{"diagnostics", json::array()}, {"only", {"source.fixAll.zerolock"}}}}});
+  for (const auto& a : fix_all["result"]) EXPECT_FALSE(a["edit"].contains("documentChanges")) << a.dump(2);
+}
+
 TEST_F(Lsp, DocumentSymbolsOnePerStatement) {
   client.initialize();
   client.notify("textDocument/didOpen", open_params(kIndexSql + "ALTER TABLE users ADD COLUMN age int;\n"));

@@ -238,7 +238,7 @@ TEST(LspProvider, SafeRewriteIsPreferredQuickfixWithEdits) {
       EXPECT_EQ(a.kind, "quickfix");
       EXPECT_TRUE(a.preferred);
       EXPECT_TRUE(a.fix_all);
-      auto edits = provider.edits(doc, a.data);
+      auto edits = provider.edits(doc, a.data).edits;
       ASSERT_EQ(edits.size(), 1u);
       EXPECT_EQ(edits[0].new_text, " CONCURRENTLY IF NOT EXISTS");
     }

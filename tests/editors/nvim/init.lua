@@ -171,7 +171,23 @@ local ok, err = xpcall(function()
     local after = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
     check(after ~= before, 'the code action did not change the buffer')
     if expect then
-      check(after:lower():find(expect:lower(), 1, true), 'buffer after the fix has no ' .. expect .. ':\n' .. after)
+      local found = after:lower():find(expect:lower(), 1, true) ~= nil
+      if not found then
+        -- A statement that must run outside the tool's transaction (Flyway) moves into a follow-up
+        -- migration the action creates beside the file: look for it among the buffers.
+        local dir = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(buf), ':h')
+        for _, b in ipairs(vim.api.nvim_list_bufs()) do
+          local name = vim.api.nvim_buf_get_name(b)
+          if b ~= buf and vim.fn.fnamemodify(name, ':h') == dir then
+            local text = table.concat(vim.api.nvim_buf_get_lines(b, 0, -1, false), '\n')
+            if text:lower():find(expect:lower(), 1, true) then
+              found = true
+              log('the fix created ' .. vim.fn.fnamemodify(name, ':t') .. ':\n' .. text)
+            end
+          end
+        end
+      end
+      check(found, 'neither the buffer nor a file the fix created has ' .. expect .. ':\n' .. after)
     end
     -- the server re-analyses the edited buffer: the finding goes away
     check(vim.wait(timeout, function()

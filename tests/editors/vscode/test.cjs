@@ -177,8 +177,20 @@ async function main() {
     const rewrite = page.locator('.action-widget .monaco-list-row.action', { hasText: /concurrent/i })
       .filter({ hasNotText: /suppress/i }).first();
     let expected = /CREATE\s+INDEX\s+CONCURRENTLY/i;
+    // In a Flyway file the rewrite cannot stay where it is (Flyway runs the file in a transaction):
+    // the quick fix removes the statement and creates the follow-up migration that builds the index
+    // concurrently, which is then opened and checked.
+    let followUp = null;
     if (await rewrite.count() > 0) {
+      const title = (await rewrite.innerText()).trim();
+      log(`applying: ${title}`);
       await rewrite.click();
+      await page.waitForFunction(() => {
+        const text = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')]
+          .map((l) => l.textContent).join('\n');
+        return /CREATE\s+INDEX\s+CONCURRENTLY/i.test(text) || !/CREATE\s+INDEX\s+idx_orders_customer_id/i.test(text);
+      }, null, { timeout: WAIT });
+      if (!expected.test(await editorText(page))) followUp = 'sql/V2_1__orders_index_build.sql';
     } else {
       if (process.env.ZEROLOCK_REQUIRE_REWRITE === '1') {
         throw new Error('no rewrite quick fix offered for require-concurrent-index-creation');
@@ -187,17 +199,30 @@ async function main() {
       await page.locator('.action-widget .monaco-list-row.action', { hasText: 'Suppress require-concurrent-index-creation' })
         .first().click();
       expected = /zerolock-disable-next-line\s+require-concurrent-index-creation/;
+      await page.waitForFunction((re) => {
+        const text = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')]
+          .map((l) => l.textContent).join('\n');
+        return new RegExp(re, 'i').test(text); // \s in the pattern: Monaco renders spaces as U+00A0
+      }, expected.source, { timeout: WAIT });
     }
-    await page.waitForFunction((re) => {
-      const text = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')]
-        .map((l) => l.textContent).join('\n');
-      return new RegExp(re, 'i').test(text); // \s in the pattern: Monaco renders spaces as U+00A0
-    }, expected.source, { timeout: WAIT });
     const after = await editorText(page);
     log(`after the quick fix:\n${after}`);
     // The server re-analyses the edited text: the finding leaves the Problems panel.
     await page.waitForFunction(() => ![...document.querySelectorAll('.markers-panel .monaco-list-row')]
       .some((r) => r.textContent.includes('require-concurrent-index-creation')), null, { timeout: WAIT });
+    if (followUp) {
+      const created = path.join(workspace, followUp);
+      const deadline = Date.now() + WAIT;
+      while (!fs.existsSync(created) && Date.now() < deadline) await page.waitForTimeout(200);
+      if (!fs.existsSync(created)) throw new Error(`the quick fix created no ${followUp}`);
+      await openFile(page, followUp);
+      await page.waitForFunction((re) => {
+        const text = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')]
+          .map((l) => l.textContent).join('\n');
+        return new RegExp(re, 'i').test(text);
+      }, expected.source, { timeout: WAIT });
+      log(`${followUp}:\n${await editorText(page)}`);
+    }
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
     await shot(page, 'vscode-quickfix-3-after.png');
 
