@@ -57,3 +57,18 @@ TEST(TimeZone, SetLocalEndsWithItsTransaction) {
   EXPECT_TRUE(last_rewrites("SET TIME ZONE 'UTC';\nBEGIN;\nSET LOCAL TIME ZONE 'Europe/Paris';\n"
                             "ALTER TABLE t ALTER COLUMN a TYPE timestamptz;"));
 }
+
+TEST(TimeZone, ChangingColumnTypeSaysUnlessUtcAndIsQuietUnderUtc) {
+  // An existing table (not created here, or the rule stays quiet) whose column type zerolock learns.
+  const std::string table = "ALTER TABLE t ADD COLUMN a timestamp;\n";
+  auto messages = [&](const std::string& sql) {
+    std::vector<std::string> out;
+    for (const Diagnostic& d : analyze_text(table + sql).diagnostics)
+      if (d.rule == "changing-column-type") out.push_back(d.message);
+    return out;
+  };
+  std::vector<std::string> unknown = messages("ALTER TABLE t ALTER COLUMN a TYPE timestamptz;");
+  ASSERT_EQ(unknown.size(), 1u);
+  EXPECT_NE(unknown[0].find("unless the session time zone is UTC"), std::string::npos) << unknown[0];
+  EXPECT_TRUE(messages("SET TIME ZONE 'UTC';\nALTER TABLE t ALTER COLUMN a TYPE timestamptz;").empty());
+}
