@@ -16,13 +16,58 @@ bool op_is(const Statement& s, OpKind kind) {
   return s.parsed && s.parsed->ops.size() == 1 && s.parsed->ops.front().kind == kind;
 }
 
+// The session time zone as the migration sets it, statement by statement. Tracked here and not
+// with lock_timeout below because the lock model needs it (timestamp <-> timestamptz rewrites unless
+// the zone is UTC). SET LOCAL lasts until the transaction ends: a COMMIT/ROLLBACK, or the end of the
+// tool's unit (a changeSet, a file section).
+class SessionTimeZoneTracker {
+ public:
+  SessionTimeZone before(const Statement& s) {
+    if (s.unit != unit_) {
+      unit_ = s.unit;
+      end_local();
+    }
+    return zone_;
+  }
+  void after(const Statement& s) {
+    if (!s.parsed || s.parsed->error) return;
+    for (const Operation& op : s.parsed->ops) {
+      if (op.kind == OpKind::Commit || op.kind == OpKind::Rollback || op.kind == OpKind::PrepareTransaction) end_local();
+      if ((op.kind != OpKind::SetSetting && op.kind != OpKind::ResetSetting) || !op.setting) continue;
+      const SettingSpec& set = *op.setting;
+      if (set.name != "timezone" && set.name != "all") continue;
+      SessionTimeZone zone = session_time_zone_after_set(set.value, set.is_default);
+      if (set.is_local) {
+        if (!local_) session_zone_ = zone_;
+        local_ = true;
+      } else {
+        session_zone_ = zone;
+        local_ = false;  // a plain SET inside the transaction replaces the LOCAL value too
+      }
+      zone_ = zone;
+    }
+  }
+
+ private:
+  void end_local() {
+    if (local_) zone_ = session_zone_, local_ = false;
+  }
+  int32_t unit_ = 0;
+  SessionTimeZone zone_ = SessionTimeZone::Unknown;          // in force now
+  SessionTimeZone session_zone_ = SessionTimeZone::Unknown;  // in force once a SET LOCAL ends
+  bool local_ = false;
+};
+
 // Per-statement lock effects and "created earlier in this migration" facts, in order.
 std::vector<StatementFacts> compute_facts(const Migration& migration, const Config& config) {
   std::vector<StatementFacts> facts(migration.statements.size());
   SchemaState schema;
   LockContext context{config.pg_version, &schema};
+  SessionTimeZoneTracker time_zone;
   for (size_t i = 0; i < migration.statements.size(); ++i) {
     const Statement& s = migration.statements[i];
+    facts[i].time_zone = context.time_zone = time_zone.before(s);
+    time_zone.after(s);
     if (!s.parsed) continue;
     StatementFacts& f = facts[i];
     f.ops.reserve(s.parsed->ops.size());

@@ -29,6 +29,7 @@ struct StatementFacts {
   std::vector<OpFacts> ops;        // parallel to parsed->ops
   bool lock_timeout_set = false;   // a non-zero lock_timeout is in force before this statement
   bool statement_timeout_set = false;
+  SessionTimeZone time_zone = SessionTimeZone::Unknown;  // as the migration set it before this statement
   int32_t transaction_ends_at = -1;  // statement index of the COMMIT/ROLLBACK ending its transaction, -1: end of file/tool
 };
 

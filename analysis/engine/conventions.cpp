@@ -201,7 +201,10 @@ ToolConvention sql_tool_convention(std::string_view path, std::string_view text,
 
   switch (c.tool) {
     case MigrationTool::Flyway: {
-      if (flyway_versioned(name) && name[0] == 'U') c.section = Section::Downgrade;
+      if (flyway_versioned(name) && name[0] == 'U') {
+        c.section = Section::Downgrade;
+        c.forward_file = "V" + name.substr(1);
+      }
       // flyway.mixed=true (flyway.conf) / mixed = true (flyway.toml) next to the script.
       if (auto conf = read_sibling(path, "flyway.conf")) {
         std::istringstream in(*conf);
@@ -232,7 +235,7 @@ ToolConvention sql_tool_convention(std::string_view path, std::string_view text,
       break;
     }
     case MigrationTool::Diesel: {
-      if (name == "down.sql") c.section = Section::Downgrade;
+      if (name == "down.sql") c.section = Section::Downgrade, c.forward_file = "up.sql";
       if (auto meta = read_sibling(path, "metadata.toml")) {
         if (auto in_tx = diesel_run_in_transaction(*meta); in_tx && !*in_tx) {
           c.wraps_in_transaction = false;
@@ -245,6 +248,7 @@ ToolConvention sql_tool_convention(std::string_view path, std::string_view text,
     case MigrationTool::GolangMigrate: {
       if (ends_with(name, ".down.sql")) {
         c.section = Section::Downgrade;
+        c.forward_file = name.substr(0, name.size() - 9) + ".up.sql";
       } else if (ends_with(name, ".up.sql")) {
         c.companions.push_back(companion(path, "down", name.substr(0, name.size() - 7) + ".down.sql"));
       }
@@ -256,12 +260,30 @@ ToolConvention sql_tool_convention(std::string_view path, std::string_view text,
   return c;
 }
 
+std::optional<std::string> read_forward_file(std::string_view path, const ToolConvention& convention) {
+  if (convention.forward_file.empty()) return std::nullopt;
+  return read_sibling(path, convention.forward_file, 64 << 20);
+}
+
 void apply_sql_convention(const ToolConvention& convention, std::string_view text, Migration& migration) {
   migration.tool = convention.tool;
   migration.tool_wraps_in_transaction = convention.wraps_in_transaction;
   migration.companions = convention.companions;
   if (convention.section == Section::Downgrade)
     for (Statement& s : migration.statements) s.section = Section::Downgrade;
+  if (!convention.forward_file.empty()) {
+    // A down / undo file is the rollback of its forward file; the SQL front end adds the forward
+    // file's operations (forward_ops) when it can read it.
+    RollbackInfo rollback;
+    rollback.present = true;
+    rollback.empty = migration.statements.empty();
+    rollback.upgrade_complete = false;  // until forward_ops are read
+    rollback.rollback_anchor = migration.statements.empty() ? ByteRange{0, 0} : migration.statements.front().range;
+    rollback.anchor = rollback.rollback_anchor;
+    rollback.forward_label = convention.forward_file;
+    rollback.rollback_label = fs::path(migration.path).filename().string();
+    migration.rollback = rollback;
+  }
 
   if (convention.tool == MigrationTool::Flyway && convention.flyway_mixed && convention.wraps_in_transaction) {
     // mixed=true: a script holding a non-transactional statement runs entirely without a transaction.
@@ -306,6 +328,21 @@ void apply_sql_convention(const ToolConvention& convention, std::string_view tex
     has_down = true;
     for (const Statement& s : migration.statements)
       if (s.unit == static_cast<int32_t>(k) && s.section == Section::Downgrade) down_empty = false;
+  }
+  if (has_up && has_down && !down_empty) {
+    // The down section is the rollback of the up section(s) of the same file (a missing or empty
+    // one is missing-down-migration's, so no RollbackInfo then: missing-downgrade stays quiet).
+    RollbackInfo rollback;
+    rollback.present = true;
+    rollback.forward_label = "the `-- migrate:up` section";
+    rollback.rollback_label = "the `-- migrate:down` section";
+    bool down_seen = false, up_seen = false;
+    for (const DbmateSection& sec : sections) {
+      ByteRange header{sec.begin, sec.line_end};
+      if (sec.down && !down_seen) rollback.rollback_anchor = header, down_seen = true;
+      if (!sec.down && !up_seen) rollback.anchor = header, up_seen = true;
+    }
+    migration.rollback = rollback;
   }
   if (has_up) {
     CompanionFile down;

@@ -29,6 +29,9 @@ struct ToolConvention {
   std::string transaction_source;        // why not in a transaction: "V1__x.sql.conf: executeInTransaction=false"
   std::vector<CompanionFile> companions;  // the down / undo file this one expects
   bool flyway_mixed = false;              // flyway.mixed=true next to the script
+  // A down / undo file: the file name of the forward migration it undoes (0002_x.up.sql for
+  // 0002_x.down.sql, V2__x.sql for U2__x.sql, up.sql for Diesel's down.sql), in the same directory.
+  std::string forward_file;
 };
 
 ToolConvention sql_tool_convention(std::string_view path, std::string_view text, const Config& config);
@@ -40,7 +43,11 @@ std::string replace_placeholders(std::string_view text);
 bool has_placeholders(std::string_view text);
 
 // After the SQL front end: marks sections (dbmate), downgrade statements, transaction per
-// section, units and companions on the migration.
+// section, units and companions on the migration, and its rollback part (dbmate's down section,
+// a down / undo file) for the rollback rules.
 void apply_sql_convention(const ToolConvention& convention, std::string_view text, Migration& migration);
+
+// The text of the convention's forward_file next to `path` (same directory only), or nullopt.
+std::optional<std::string> read_forward_file(std::string_view path, const ToolConvention& convention);
 
 }  // namespace zerolock

@@ -89,6 +89,13 @@ struct RollbackInfo {
   bool rollback_complete = true;  // every part of the rollback was understood
   ByteRange anchor;               // where to report a missing rollback (e.g. the upgrade() name)
   ByteRange rollback_anchor;      // the rollback's own location (e.g. the downgrade() name)
+  // How messages name the two parts: Alembic "upgrade()" / "downgrade()", dbmate "the `-- migrate:up`
+  // section", a down / undo file "0002_x.up.sql" / "0002_x.down.sql", "V2__x.sql" / "U2__x.sql".
+  std::string forward_label = "upgrade()";
+  std::string rollback_label = "downgrade()";
+  // When the forward migration is another file (this is a down / undo file): its operations, which
+  // run before this file's statements. Their ranges belong to that file, not to this document.
+  std::vector<Operation> forward_ops;
 };
 
 struct Migration {

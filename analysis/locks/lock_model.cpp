@@ -45,9 +45,36 @@ void add_column_effect(const Operation& op, const LockContext& ctx, LockEffect& 
   if (c.references) add(e, c.referenced_table, M::ShareRowExclusive, RelationRole::ReferencedTable);
 }
 
-LockEffect alter_column_type_effect(const Operation& op, const LockContext& ctx) {
+// timestamp <-> timestamptz: no table rewrite from PostgreSQL 12 when the session time zone is UTC
+// (the indexes on the column are still rebuilt).
+LockEffect timestamp_zone_change_effect(const Operation& op, const LockContext& ctx) {
   LockEffect e = on_table(op, M::AccessExclusive);
+  if (ctx.pg_version < 12) {
+    e.rewrite = true;
+    e.note = "Before PostgreSQL 12 changing between timestamp and timestamptz always rewrites the table.";
+  } else if (ctx.time_zone == SessionTimeZone::Utc) {
+    e.rewrite = ctx.schema && ctx.schema->column_is_indexed(op.table, op.column);
+    e.note = e.rewrite ? "The session time zone is UTC, so the table is not rewritten, but PostgreSQL still rebuilds "
+                         "the indexes on the column."
+                       : "No rewrite: the session time zone is UTC, where timestamp and timestamptz are binary "
+                         "compatible (PostgreSQL 12+); an index on the column would still be rebuilt.";
+  } else {
+    e.rewrite = true;
+    e.note = ctx.time_zone == SessionTimeZone::NotUtc
+                 ? "Rewrites the table and its indexes unless the session time zone is UTC; the migration sets "
+                   "another time zone."
+                 : "Rewrites the table and its indexes unless the session time zone is UTC; the migration does not "
+                   "set the time zone (SET TIME ZONE 'UTC' before it makes the change metadata-only, and converts the "
+                   "values as UTC).";
+  }
+  return e;
+}
+
+LockEffect alter_column_type_effect(const Operation& op, const LockContext& ctx) {
   const TypeInfo* from = ctx.schema ? ctx.schema->column_type(op.table, op.column) : nullptr;
+  if (!op.using_expression && op.new_type && from && type_change_is_timestamp_zone_change(*from, *op.new_type))
+    return timestamp_zone_change_effect(op, ctx);
+  LockEffect e = on_table(op, M::AccessExclusive);
   if (op.using_expression || !op.new_type || !from || !type_change_is_binary_compatible(*from, *op.new_type)) {
     e.rewrite = true;
     if (!op.using_expression && op.new_type && !from)
@@ -470,12 +497,17 @@ bool type_change_is_binary_compatible(const TypeInfo& from, const TypeInfo& to) 
     int64_t to_scale = to.modifiers.size() > 1 ? to.modifiers[1] : 0;
     return to_scale == from_scale && to.modifiers[0] >= from.modifiers[0];
   }
-  if ((from.name == "timestamp" && to.name == "timestamptz") || (from.name == "timestamptz" && to.name == "timestamp"))
-    return false;  // binary compatible only when the session time zone is UTC: assume a rewrite
+  if (type_change_is_timestamp_zone_change(from, to)) return false;  // only under UTC: see timestamp_zone_change_effect
   if (from.name == "bit" || from.name == "varbit") return to.name == "varbit" && (to.modifiers.empty() ||
          (!from.modifiers.empty() && to.modifiers[0] >= from.modifiers[0]));
   if (from.name == to.name && from.modifiers == to.modifiers) return true;
   return false;
+}
+
+bool type_change_is_timestamp_zone_change(const TypeInfo& from, const TypeInfo& to) {
+  if (from.array != to.array) return false;
+  if (!to.modifiers.empty() && to.modifiers != from.modifiers) return false;  // a precision change as well
+  return (from.name == "timestamp" && to.name == "timestamptz") || (from.name == "timestamptz" && to.name == "timestamp");
 }
 
 }  // namespace zerolock

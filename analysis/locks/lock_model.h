@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "locks/lock_mode.h"
+#include "locks/time_zone.h"
 #include "model/operation.h"
 #include "model/schema_state.h"
 
@@ -38,6 +39,9 @@ struct LockEffect {
 struct LockContext {
   int pg_version = 15;
   const SchemaState* schema = nullptr;  // may be null
+  // The session time zone the migration set before the statement (SET [LOCAL] TIME ZONE ...):
+  // timestamp <-> timestamptz changes do not rewrite under UTC from PostgreSQL 12.
+  SessionTimeZone time_zone = SessionTimeZone::Unknown;
 };
 
 LockEffect lock_effect(const Operation& op, const LockContext& context);
@@ -45,5 +49,8 @@ LockEffect lock_effect(const Operation& op, const LockContext& context);
 // True when changing a column from `from` to `to` needs no table rewrite (varchar widening,
 // varchar -> text, numeric precision increase ...). `from` may be empty (unknown): false.
 bool type_change_is_binary_compatible(const TypeInfo& from, const TypeInfo& to);
+// True for timestamp -> timestamptz and timestamptz -> timestamp: binary compatible only when the
+// session time zone is UTC, and only from PostgreSQL 12.
+bool type_change_is_timestamp_zone_change(const TypeInfo& from, const TypeInfo& to);
 
 }  // namespace zerolock

@@ -28,6 +28,7 @@ void SchemaState::add_constraint_index(const QualifiedName& table, const Constra
     }
   }
   index_tables_[key(QualifiedName{table.schema, name})] = table;
+  for (const std::string& col : c.columns) indexed_columns_.insert(column_key(table, col));
 }
 
 void SchemaState::apply(const Operation& op) {
@@ -38,7 +39,12 @@ void SchemaState::apply(const Operation& op) {
       new_tables_.insert(key(op.table));
       for (const ConstraintSpec& c : op.table_constraints) add_constraint_index(op.table, c);
       for (const ColumnSpec& c : op.columns) {
-        if (c.primary_key) add_constraint_index(op.table, ConstraintSpec{ConstraintKind::PrimaryKey});
+        if (c.primary_key) {
+          ConstraintSpec pk;
+          pk.kind = ConstraintKind::PrimaryKey;
+          pk.columns = {c.name};
+          add_constraint_index(op.table, pk);
+        }
         if (c.unique) {
           ConstraintSpec u{ConstraintKind::Unique};
           u.columns = {c.name};
@@ -64,6 +70,10 @@ void SchemaState::apply(const Operation& op) {
       if (!op.object.name.empty()) {
         new_indexes_.insert(key(op.object));
         index_tables_[key(op.object)] = op.table;
+      }
+      if (op.index) {
+        for (const std::string& col : op.index->columns) indexed_columns_.insert(column_key(op.table, col));
+        if (op.index->expression) expression_indexed_tables_.insert(key(op.table));
       }
       break;
     case OpKind::AddConstraint:
@@ -93,6 +103,9 @@ const QualifiedName* SchemaState::index_table(const QualifiedName& index) const 
 bool SchemaState::index_is_new(const QualifiedName& index) const { return new_indexes_.count(key(index)) > 0; }
 bool SchemaState::column_is_new(const QualifiedName& table, const std::string& column) const {
   return new_columns_.count(column_key(table, column)) > 0;
+}
+bool SchemaState::column_is_indexed(const QualifiedName& table, const std::string& column) const {
+  return indexed_columns_.count(column_key(table, column)) > 0 || expression_indexed_tables_.count(key(table)) > 0;
 }
 const TypeInfo* SchemaState::column_type(const QualifiedName& table, const std::string& column) const {
   auto it = column_types_.find(column_key(table, column));

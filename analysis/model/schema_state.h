@@ -22,6 +22,9 @@ class SchemaState {
   [[nodiscard]] bool column_is_new(const QualifiedName& table, const std::string& column) const;
   // Type of a column whose definition the migration has seen, or nullptr.
   [[nodiscard]] const TypeInfo* column_type(const QualifiedName& table, const std::string& column) const;
+  // The migration created an index that covers the column (a plain column of CREATE INDEX, or of a
+  // PRIMARY KEY / UNIQUE constraint), or an expression index on its table (columns unknown: true).
+  [[nodiscard]] bool column_is_indexed(const QualifiedName& table, const std::string& column) const;
 
   // Folded key for a relation name: PostgreSQL folds unquoted names when parsing, so the key is
   // schema-less unless the schema is given and not "public".
@@ -34,6 +37,8 @@ class SchemaState {
   void add_constraint_index(const QualifiedName& table, const ConstraintSpec& c);
   std::unordered_set<std::string> new_columns_;                 // "table\x1fcolumn"
   std::unordered_map<std::string, TypeInfo> column_types_;      // "table\x1fcolumn"
+  std::unordered_set<std::string> indexed_columns_;             // "table\x1fcolumn"
+  std::unordered_set<std::string> expression_indexed_tables_;
 };
 
 }  // namespace zerolock

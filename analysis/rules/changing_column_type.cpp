@@ -1,4 +1,5 @@
 // changing-column-type: ALTER COLUMN ... TYPE rewrites the table unless binary compatible.
+#include "locks/lock_model.h"
 #include "rules/rule.h"
 #include "rules/rule_support.h"
 
@@ -45,6 +46,15 @@ backfill it in batches, switch the application over, then drop the old column (f
       if (op.using_expression) {
         message = "Changing " + column + " to " + to + " USING an expression rewrites " + op.table.display() +
                   " and its indexes under ACCESS EXCLUSIVE: reads and writes are blocked for the whole rewrite";
+      } else if (from && op.new_type && type_change_is_timestamp_zone_change(*from, *op.new_type)) {
+        // Binary compatible only under a UTC session time zone (PostgreSQL 12+), which the
+        // migration did not set before this statement.
+        message = "Changing " + column + " from " + from->sql + " to " + to + " rewrites " + op.table.display() +
+                  " and its indexes under ACCESS EXCLUSIVE" +
+                  (input.config.pg_version < 12 ? std::string(" (before PostgreSQL 12 always)")
+                                                : std::string(" unless the session time zone is UTC, which this "
+                                                              "migration does not set before it")) +
+                  ": reads and writes are blocked for the whole rewrite";
       } else if (from) {
         message = "Changing " + column + " from " + from->sql + " to " + to + " is not binary compatible: " +
                   op.table.display() +

@@ -1,4 +1,5 @@
-// downgrade-not-inverse: the rollback does not undo the forward migration (static schema model).
+// downgrade-not-inverse: the rollback does not undo the forward migration (static schema model):
+// Alembic downgrade(), dbmate `-- migrate:down`, golang-migrate / Diesel down files, Flyway undo files.
 #include "model/schema_delta.h"
 #include "rules/rule.h"
 
@@ -20,6 +21,11 @@ is named: a column added and never dropped, an index dropped and not recreated, 
 reverted. After `alembic downgrade` such a database differs from the one the previous revision
 expects: the next `upgrade` fails ("column already exists") or the old application breaks.
 
+The same check runs for SQL migrations: a dbmate `-- migrate:down` section against the
+`-- migrate:up` section of the same file, a golang-migrate `NNN_x.down.sql` (or Diesel `down.sql`)
+against its `NNN_x.up.sql` (`up.sql`), and a Flyway undo script `U2__x.sql` against `V2__x.sql`.
+It is reported on the down part, naming what is left over.
+
 Dropping a table or a column also drops the indexes and constraints on it, so those need no
 separate drop. The rule stays quiet when either function contains code zerolock does not follow
 (loops, conditionals, SQL built at run time), and when the downgrade is empty (missing-downgrade
@@ -37,6 +43,11 @@ reports that).)md",
     if (!r.present || r.empty || !r.upgrade_complete || !r.rollback_complete) return;
     SchemaDelta delta;
     bool any_upgrade = false, any_downgrade = false;
+    // A down / undo file: its forward file's operations run first (their ranges are not ours).
+    for (const Operation& op : r.forward_ops) {
+      delta.apply(op, ByteRange{0, 0});
+      any_upgrade = true;
+    }
     for (Section section : {Section::Upgrade, Section::Downgrade}) {
       for (const Statement& s : m.statements) {
         if (s.section != section || !s.parsed) continue;
@@ -53,9 +64,12 @@ reports that).)md",
     for (size_t k = 0; k < changes.size() && k < 4; ++k) left += (k ? "; " : "") + changes[k].describe();
     if (changes.size() > 4) left += "; and " + std::to_string(changes.size() - 4) + " more";
     Diagnostic& d = reporter.report_at(r.rollback_anchor, -1,
-                                       "downgrade() does not undo upgrade(): after both, " + left,
-                                       "Make downgrade() the exact inverse of upgrade(), in reverse order.");
-    for (const SchemaChange& c : changes) d.related.push_back({c.range, c.describe()});
+                                       r.rollback_label + " does not undo " + r.forward_label + ": after both, " + left,
+                                       "Make " + r.rollback_label + " the exact inverse of " + r.forward_label +
+                                           ", in reverse order.");
+    for (const SchemaChange& c : changes) {
+      if (c.range.size() > 0) d.related.push_back({c.range, c.describe()});  // empty: made in the forward file
+    }
   }
 };
 

@@ -2,9 +2,34 @@
 #include "engine/conventions.h"
 #include "engine/front_ends.h"
 #include "sql/sql_front_end.h"
+#include "sql/statement_parser.h"
 
 namespace zerolock::sql {
 namespace {
+
+// A down / undo file undoes its forward file: reads that file's operations (same directory only)
+// so that downgrade-not-inverse can replay both. Unreadable or unparsable: no verdict.
+void add_forward_ops(const DocumentInput& input, const ToolConvention& convention, StatementCache& cache,
+                     Migration& migration) {
+  if (!migration.rollback || convention.forward_file.empty()) return;
+  std::optional<std::string> forward = read_forward_file(input.path, convention);
+  if (!forward) return;
+  std::string text = has_placeholders(*forward) ? replace_placeholders(*forward) : std::move(*forward);
+  SplitResult split_result = split(text);
+  if (split_result.error) return;
+  std::vector<Operation> ops;
+  for (const ByteRange& r : split_result.statements) {
+    std::shared_ptr<const ParsedStatement> parsed = cache.get(std::string_view(text).substr(r.begin, r.size()), parse_statement);
+    if (!parsed || parsed->error) return;
+    for (const Operation& op : parsed->ops) {
+      ops.push_back(op);
+      ops.back().range = {0, 0};  // a range of the forward file, not of this document
+    }
+  }
+  migration.rollback->forward_ops = std::move(ops);
+  migration.rollback->upgrade_complete = true;
+}
+
 Migration parse_sql(const DocumentInput& input, const Config& config, StatementCache& cache) {
   ToolConvention convention = sql_tool_convention(input.path, input.text, config);
   SqlFrontEndOptions options;
@@ -18,10 +43,12 @@ Migration parse_sql(const DocumentInput& input, const Config& config, StatementC
     options.split = nullptr;
     Migration migration = parse_sql_document(input.path, text, options, cache);
     apply_sql_convention(convention, input.text, migration);
+    add_forward_ops(input, convention, cache, migration);
     return migration;
   }
   Migration migration = parse_sql_document(input.path, input.text, options, cache);
   apply_sql_convention(convention, input.text, migration);
+  add_forward_ops(input, convention, cache, migration);
   return migration;
 }
 [[maybe_unused]] const bool registered = register_front_end(Format::Sql, parse_sql);

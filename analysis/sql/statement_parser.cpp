@@ -132,8 +132,14 @@ void set_op(const json& s, std::string_view text, std::vector<Operation>& ops) {
   setting.name = str(s, "name");
   setting.is_local = flag(s, "is_local");
   if (kind == "VAR_SET_VALUE") {
-    if (const json* args = child(s, "args"); args && args->is_array() && !args->empty())
-      setting.value = tree::constant_text((*args)[0]);
+    if (const json* args = child(s, "args"); args && args->is_array() && !args->empty()) {
+      const json* value = &(*args)[0];
+      // SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE: the constant inside the cast.
+      if (const json* cast = child(*value, "TypeCast")) {
+        if (const json* arg = child(*cast, "arg")) value = arg;
+      }
+      setting.value = tree::constant_text(*value);
+    }
   } else if (kind == "VAR_SET_DEFAULT" || kind == "VAR_RESET") {
     setting.is_default = true;
     if (kind == "VAR_RESET") op.kind = OpKind::ResetSetting;

@@ -158,6 +158,16 @@ ALTER TABLE items ALTER COLUMN small TYPE integer;
 -- @id type_int_to_text_using
 ALTER TABLE items ALTER COLUMN qty TYPE text USING qty::text;
 -- @id type_timestamp_to_timestamptz
+-- @session SET TIME ZONE 'UTC'
+ALTER TABLE items ALTER COLUMN measured_at TYPE timestamptz;
+-- @id type_timestamptz_to_timestamp_etc_utc_session
+-- @session SET timezone TO 'Etc/UTC'
+ALTER TABLE orders ALTER COLUMN placed_at TYPE timestamp;
+-- @id type_timestamp_to_timestamptz_indexed_posix_utc_session
+-- @session SET TIME ZONE 'UTC+0'
+ALTER TABLE accounts ALTER COLUMN created_at TYPE timestamptz;
+-- @id type_timestamp_to_timestamptz_zero_offset_session
+-- @session SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE
 ALTER TABLE items ALTER COLUMN measured_at TYPE timestamptz;
 -- @id type_timestamp_to_timestamptz_non_utc_session
 -- @session SET TimeZone = 'Europe/Paris'

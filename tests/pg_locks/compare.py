@@ -3,8 +3,8 @@
 
     /usr/bin/python3 tests/pg_locks/compare.py --zerolock build/zerolock --observed observed.json
 
-Each catalogue entry becomes one file: fixture.sql, then the entry's setup statements, then the
-statement; zerolock thus knows the fixture's column types (binary-compatible type changes) exactly
+Each catalogue entry becomes one file: fixture.sql, then the entry's setup statements, its
+@session statements (SET TimeZone ...), then the statement; zerolock thus knows the fixture's column types (binary-compatible type changes) exactly
 as it would from earlier migrations. Only zerolock's statements that start at or after the
 entry's statement are used (merged when zerolock splits it).
 
@@ -75,12 +75,17 @@ def named_tokens(sql):
     return {t.lower() for t in _IDENT.findall(_STRIP.sub(" ", sql))}
 
 
-def run_zerolock(zerolock, entries, workdir):
-    """Writes one file per entry, runs zerolock once, returns {id: merged prediction or error}."""
-    fixture = catalogue.fixture_sql().rstrip() + "\n"
+def run_zerolock(zerolock, entries, workdir, fixture=True):
+    """Writes one file per entry, runs zerolock once, returns {id: merged prediction or error}.
+
+    A file holds the fixture and the entry's setup (unless `fixture` is false), the entry's @session
+    statements (SET TimeZone ... is part of the migration: zerolock reads it), then the statement."""
+    os.makedirs(workdir, exist_ok=True)
+    schema = catalogue.fixture_sql().rstrip() + "\n" if fixture else ""
     paths, starts = [], {}
     for e in entries:
-        text = fixture + "".join(s.rstrip().rstrip(";") + ";\n" for s in e.setup)
+        text = schema + "".join(s.rstrip().rstrip(";") + ";\n" for s in (e.setup if fixture else []))
+        text += "".join(s.rstrip().rstrip(";") + ";\n" for s in e.session)
         starts[e.id] = text.count("\n")  # 0-based line of the statement
         sql = e.sql.rstrip()
         text += sql + ("" if sql.endswith(";") else ";") + "\n"
