@@ -18,8 +18,13 @@ std::set<std::string> named_relations(const Statement& statement) {
     if (!op.object.empty()) out.insert(fold_relation(op.object.display()));
     if (op.constraint && !op.constraint->referenced_table.empty())
       out.insert(fold_relation(op.constraint->referenced_table.display()));
-    if (op.column_spec && op.column_spec->references && !op.column_spec->referenced_table.empty())
-      out.insert(fold_relation(op.column_spec->referenced_table.display()));
+    auto add_column = [&](const ColumnSpec& c) {
+      if (c.references && !c.referenced_table.empty()) out.insert(fold_relation(c.referenced_table.display()));
+    };
+    if (op.column_spec) add_column(*op.column_spec);
+    for (const ColumnSpec& c : op.columns) add_column(c);  // CREATE TABLE ... REFERENCES
+    for (const ConstraintSpec& k : op.table_constraints)
+      if (!k.referenced_table.empty()) out.insert(fold_relation(k.referenced_table.display()));
   }
   return out;
 }

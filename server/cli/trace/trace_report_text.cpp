@@ -52,7 +52,7 @@ void write_statement(std::ostream& out, const StatementTrace& st, const cli::Fil
   out << "      " << pad("relation", 28) << pad("predicted", 24) << "observed\n";
   for (const LockRow& l : st.locks) {
     std::string observed = mode(l.observed);
-    if (!l.exists) observed = "(created by the statement)";
+    if (!l.exists) observed = "(did not exist before the statement)";
     else if (l.already_held) observed += " (held since an earlier statement)";
     else if (!l.compared) observed += " (not named by the statement; not compared)";
     out << "      " << pad(l.relation, 28) << pad(mode(l.predicted), 24) << observed << (l.mismatch() ? "  <- mismatch" : "")

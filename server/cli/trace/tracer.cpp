@@ -35,6 +35,14 @@ StatementError error_of(const PgError& e, const cli::FileReport& report, const S
   return out;
 }
 
+// CREATE/DROP DATABASE and the like reach beyond the database a user marked as scratch.
+bool affects_other_databases(const Statement& s) {
+  if (!s.parsed) return false;
+  for (const Operation& op : s.parsed->ops)
+    if (op.kind == OpKind::CreateDatabase || op.kind == OpKind::DropDatabase) return true;
+  return false;
+}
+
 class Tracer {
  public:
   Tracer(const TraceTarget& target, StatementCache& cache, TraceRun& run) : t_(target), cache_(cache), run_(run) {}
@@ -44,6 +52,7 @@ class Tracer {
     if (!t_.scratch) conn.run("SET lock_timeout = '10s'");  // never queue behind production traffic for long
     if (!begin()) return;
     for (const auto& report : reports) trace_file(*report);
+    if (interrupted()) run_.interrupted = true;  // also when the signal cancelled the last statement
     PgResult r = conn.run("ROLLBACK");
     run_.rolled_back = !std::holds_alternative<PgError>(r);
     if (!run_.rolled_back && run_.fatal.empty()) run_.fatal = "ROLLBACK failed: " + std::get<PgError>(r).message;
@@ -85,6 +94,14 @@ class Tracer {
       st.held_until = "transaction";
       int32_t ends = report.analysis.facts[i].transaction_ends_at;
       size_t end_index = ends >= 0 && static_cast<size_t>(ends) > i ? static_cast<size_t>(ends) : statements.size();
+      if (ends < 0) {
+        // The tool's own transaction: one per migration unit (a Liquibase changeSet, ...), else the file.
+        for (size_t j = i + 1; j < statements.size(); ++j)
+          if (statements[j].unit != statements[i].unit) {
+            end_index = j;
+            break;
+          }
+      }
       st.held_ms = ms_between(started[i], reached[end_index]);
     }
     run_.files.push_back(std::move(file));
@@ -148,6 +165,11 @@ class Tracer {
       st.status = TraceStatus::Skipped;
       st.reason = "cannot run inside a transaction block: traced only on a scratch database (--scratch); "
                   "never run outside the rolled-back transaction here";
+      return st;
+    }
+    if (autocommit_only && !t_.own_cluster && affects_other_databases(s)) {
+      st.status = TraceStatus::Skipped;
+      st.reason = "acts on the whole server, not only this scratch database: traced only on the --scratch cluster";
       return st;
     }
     started = Clock::now();
