@@ -37,8 +37,10 @@ AutocommitObservation observe_autocommit(PgConnection& runner, PgConnection& obs
       auto* rows = std::get_if<PgRows>(&state);
       if (rows && !rows->rows.empty() && rows->rows[0][0].value_or("") == "SyncRep") {
         std::string xid = rows->rows[0][1].value_or("");
-        // One cancel per committing transaction: a wait still seen right after a cancel is the same one.
-        bool same = xid.empty() ? clock::now() - last_cancel < std::chrono::milliseconds(300) : xid == last_cancelled_xid;
+        // One cancel per committing transaction: a wait still seen right after a cancel is the same one
+        // (a commit waits in SyncRep only after writing a transaction id). A wait that outlives its
+        // cancel by a second is cancelled again, so nothing can hang here.
+        bool same = (xid.empty() || xid == last_cancelled_xid) && clock::now() - last_cancel < std::chrono::seconds(1);
         if (!same) {
           auto at_wait = read_locks(observer, runner.backend_pid());
           if (auto* held = std::get_if<std::vector<HeldLock>>(&at_wait)) out.seen.insert(out.seen.end(), held->begin(), held->end());
