@@ -95,6 +95,8 @@ int trace_command(const Args& args) {
     for (const std::string& e : inputs.errors) std::cerr << "zerolock trace: " << e << "\n";
     return 2;
   }
+  if (o.schema_file && !std::ifstream(*o.schema_file))  // before a scratch cluster is started for nothing
+    return fail(*o.schema_file + ": cannot read: " + std::strerror(errno));
   trace::InterruptGuard interrupt_guard;
 
   std::unique_ptr<trace::ScratchCluster> cluster;
