@@ -237,11 +237,16 @@ def error_cases():
         (["--scratch"], "no input files"),
         (["--scratch", "--format", "sarif", m("001_create_index.sql")], "unknown --format"),
     ]
+    bad_schema = os.path.join(TMP, "bad_schema.sql")
+    with open(bad_schema, "w", encoding="utf-8") as f:
+        f.write("CREATE TABLE fine (id int);\nCREATE TABLE broken (id no_such_type);\n")
+    cases.append((["--scratch", "--schema", bad_schema, m("001_create_index.sql")], "bad_schema.sql:2: schema statement failed"))
     for args, needle in cases:
         p = trace(*args)
         check(p.returncode == 2 and needle in p.stderr, f"error case {args[:2]}: exit 2 with '{needle}'",
               f"{p.returncode}: {p.stderr.strip()[:500]}")
-    check(not leftover_clusters(), "no cluster is left after the error cases", str(leftover_clusters()))
+    check(not leftover_clusters(), "no cluster is left after the error cases (a failing --schema included)",
+          str(leftover_clusters()))
 
 
 def interrupt_case():
