@@ -28,3 +28,6 @@ set_target_properties(asio::asio PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${ASIO_INCLUDE_DIR}"
   INTERFACE_COMPILE_DEFINITIONS "ASIO_STANDALONE;ASIO_NO_DEPRECATED")
 target_link_libraries(asio::asio INTERFACE Threads::Threads)
+
+# libpq (libpq-dev): `zerolock trace` talks to a real PostgreSQL server.
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)

@@ -10,6 +10,7 @@ packages=(
   libpg-query-dev libprotobuf-c-dev nlohmann-json3-dev libasio-dev libspdlog-dev libtomlplusplus-dev
   libgtest-dev libbenchmark-dev
   libpugixml-dev libyaml-cpp-dev
+  libpq-dev
 )
 # shellcheck disable=SC2206
 packages+=(${ZEROLOCK_EXTRA_PACKAGES:-})

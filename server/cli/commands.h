@@ -14,6 +14,7 @@ int check_command(const Args& args);
 int explain_command(const Args& args);
 int locks_command(const Args& args);
 int fix_command(const Args& args);
+int trace_command(const Args& args);
 
 }  // namespace zerolock::cli
 

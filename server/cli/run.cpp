@@ -19,6 +19,7 @@ constexpr Subcommand kSubcommands[] = {
     {"explain", explain_command, "print a rule's documentation (--list for all rules)"},
     {"lsp", lsp::lsp_command, "run the language server over stdio (or --tcp PORT)"},
     {"fix", fix_command, "rewrite dangerous statements into their safe forms (--diff, --unsafe)"},
+    {"trace", trace_command, "run a migration on PostgreSQL, rolled back: observed locks vs predicted"},
 };
 
 void usage(std::ostream& out) {

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY ix_orders_total ON orders (total);
