@@ -67,7 +67,10 @@ struct Ctx {
 std::string py_str(const Ctx& c, std::string_view s) {
   bool multiline = s.find('\n') != std::string_view::npos;
   std::string q = multiline ? "\"\"\"" : c.quote;
-  char qc = multiline ? '"' : c.quote[0];
+  // The other quote when the preferred one occurs in the text and the other does not.
+  char other = c.quote[0] == '"' ? '\'' : '"';
+  if (!multiline && s.find(c.quote[0]) != std::string_view::npos && s.find(other) == std::string_view::npos) q = std::string(1, other);
+  char qc = q[0];
   std::string out = q;
   for (size_t i = 0; i < s.size(); ++i) {
     char ch = s[i];
@@ -587,11 +590,12 @@ RenderedFix render_alembic(const FixPlan& plan, const Analysis& analysis, std::s
   if (c.plan.op_index >= 0) c.orig = &s.parsed->ops[static_cast<size_t>(plan.op_index)];
   else if (s.parsed->ops.size() == 1) c.orig = &s.parsed->ops.front();
   if (!c.orig) return fail("no single operation to rewrite");
+  // An op.execute holding several statements: the call stays as it is, so only keyword edits of
+  // this statement in place, followed by phases that run after the whole call, can be written.
+  size_t shared_call = 0;
   if (c.embedded_sql) {
-    // Only an op.execute holding this one statement can be moved or replaced.
-    size_t in_call = 0;
-    for (const Statement& o : statements) in_call += o.range.begin >= c.call->range.begin && o.range.end <= c.call->range.end;
-    if (in_call != 1) return fail("op.execute() with several statements: split it into one call per statement first");
+    for (const Statement& o : statements) shared_call += o.range.begin >= c.call->range.begin && o.range.end <= c.call->range.end;
+    shared_call = shared_call > 1;
   }
 
   RenderedFix out;
@@ -599,6 +603,7 @@ RenderedFix render_alembic(const FixPlan& plan, const Analysis& analysis, std::s
   std::vector<std::string> before;
   bool moved = false, block_open = false, replaces = false;
   std::vector<const Phase*> later;
+  const Step* shared_original = nullptr;
   for (const Phase& phase : plan.phases) {
     if (phase.later_deploy) {
       // A later revision belongs to the way forward, never to a downgrade.
@@ -627,6 +632,7 @@ RenderedFix render_alembic(const FixPlan& plan, const Analysis& analysis, std::s
       level = 1;
     }
     bool one_call = phase.atomic && !here && rest.size() > 1;
+    if (shared_call && one_call) return fail("op.execute() with several statements: split it into one call per statement first");
     if (one_call) {
       // One op.execute with every statement: PostgreSQL runs it as one implicit transaction.
       std::string sql;
@@ -640,6 +646,11 @@ RenderedFix render_alembic(const FixPlan& plan, const Analysis& analysis, std::s
       continue;
     }
     for (const Step* st : rest) {
+      if (shared_call && here && !st->original_changed)
+        return fail("op.execute() with several statements: split it into one call per statement first");
+      if (shared_call && !here && st->original_changed)
+        return fail("op.execute() with several statements: split it into one call per statement first");
+      if (st->original_changed) shared_original = st;
       auto code = step_code(c, *st, false);
       if (!code) return fail("cannot write a step for Alembic");
       for (auto& line : *code) chunks.push_back({level, line});
@@ -659,7 +670,18 @@ RenderedFix render_alembic(const FixPlan& plan, const Analysis& analysis, std::s
     // inserting the line twice.
     edits.push_back({{ls, first->range.begin}, ins + *first_indent});
   }
-  if (replaces) {
+  if (replaces && shared_call) {
+    // The call stays: this statement's keyword edits (each widened over the character before it,
+    // so a duplicate of this fix conflicts instead of inserting twice), then what runs after.
+    if (!shared_original) return fail("op.execute() with several statements: split it into one call per statement first");
+    for (TextEdit e : sql_original_edits(plan, analysis, text, config, *shared_original)) {
+      if (e.range.size() == 0 && e.range.begin > c.call->range.begin)
+        e = {{e.range.begin - 1, e.range.end}, std::string(1, text[e.range.begin - 1]) + e.new_text};
+      edits.push_back(std::move(e));
+    }
+    std::vector<Chunk> tail(chunks.begin() + 1, chunks.end());
+    if (!tail.empty()) edits.push_back({{c.st->range.end, c.st->range.end}, c.eol + c.indent + join_chunks(c, tail)});
+  } else if (replaces) {
     if (chunks.empty()) return fail("nothing to write");
     std::string replacement = join_chunks(c, chunks);
     TextEdit e = minimal(text, c.st->range, replacement);

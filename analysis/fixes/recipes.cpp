@@ -561,7 +561,8 @@ std::optional<FixPlan> rename_column(const RecipeInput& in) {
 // RENAME TABLE -> rename + a view under the old name (updatable); drop the view later.
 std::optional<FixPlan> rename_table(const RecipeInput& in) {
   const Operation* op = the_op(in);
-  if (!op || op->kind != OpKind::RenameTable || op->detail != "OBJECT_TABLE" || !single_op(in) || op->new_name.empty())
+  if (!op || op->kind != OpKind::RenameTable || !single_op(in) || op->new_name.empty() ||
+      (op->detail != "OBJECT_TABLE" && in.analysis.migration.format != Format::Alembic))  // op.rename_table: a table
     return std::nullopt;
   // Already followed by the view under the old name (an applied fix): nothing to do.
   const auto& statements = in.analysis.migration.statements;
