@@ -4,8 +4,13 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 
 #include "alembic/python_parser.h"
+#include "alembic/revision_graph.h"
 #include "sql/splitter.h"
 
 namespace zerolock::fixes {
@@ -450,6 +455,30 @@ std::string sanitize(const std::string& s) {
   return out;
 }
 
+// The revision a later phase follows: this one, or, when the versions directory holds one line of
+// descendants of it, the head at its end (a new revision off a middle revision would make two heads).
+std::string later_parent(const std::string& path, const std::string& revision, const std::string& own_id) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path file(path);
+  fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+  if (path.empty() || !fs::is_directory(dir, ec)) return revision;
+  std::map<std::string, std::vector<std::string>> children;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".py" || it->path().filename() == file.filename()) continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    alembic::RevisionIds ids = alembic::revision_ids(ss.str());
+    if (!ids.revision || *ids.revision == own_id) continue;
+    for (const std::string& d : ids.down_revisions) children[d].push_back(*ids.revision);
+  }
+  std::string at = revision;
+  std::set<std::string> seen;
+  while (children[at].size() == 1 && seen.insert(at).second) at = children[at].front();
+  return children[at].empty() ? at : revision;
+}
+
 // later_deploy phases: a new revision revising this one (deterministic id, so fixing twice names
 // the same file). Its downgrade cannot bring back what the contract phase drops: said, and suppressed.
 std::optional<NewFile> later_revision(const Ctx& outer, const alembic::Module& module, const std::vector<const Phase*>& later) {
@@ -482,13 +511,14 @@ std::optional<NewFile> later_revision(const Ctx& outer, const alembic::Module& m
     }
   }
   std::string file = std::filesystem::path(outer.analysis.migration.path).filename().string();
+  std::string parent = later_parent(outer.analysis.migration.path, *revision, id);
   std::string q = c.quote;
   std::string e = c.eol;
   std::string text = "\"\"\"zerolock: later phase of " + file + " (" + outer.plan.title + ")" + e + e +
                      "Deploy it after every application instance runs code that no longer needs the old schema." + e + e +
-                     "Revision ID: " + id + e + "Revises: " + *revision + e + "\"\"\"" + e + "from alembic import op" + e + e +
+                     "Revision ID: " + id + e + "Revises: " + parent + e + "\"\"\"" + e + "from alembic import op" + e + e +
                      "# revision identifiers, used by Alembic." + e + "revision = " + py_str(c, id) + e +
-                     "down_revision = " + py_str(c, *revision) + e + "branch_labels = None" + e + "depends_on = None" + e + e + e +
+                     "down_revision = " + py_str(c, parent) + e + "branch_labels = None" + e + "depends_on = None" + e + e + e +
                      "def upgrade():" + e + c.unit + join_chunks(c, chunks) + e + e + e +
                      "# zerolock-disable-next-line missing-downgrade -- the contract phase drops what the old schema had; "
                      "restore it from a backup or by hand" + e +

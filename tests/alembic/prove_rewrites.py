@@ -224,14 +224,98 @@ def prove_pg(name, files, meta, base, prove, problems, timings):
             prove.admin(f"DROP DATABASE IF EXISTS {db}")
 
 
+def corpus_sweep(zerolock, corpus):
+    """Every revision of a corpus (../shared/corpus/alembic): `zerolock fix --unsafe` on a copy, then
+    every file (rewritten or new) must compile, a second fix must change nothing, and the figures
+    (files changed, findings before/after per rule) are printed."""
+    import collections
+    import py_compile
+    work = tempfile.mkdtemp(prefix="zl-alembic-corpus-")
+    try:
+        tree = os.path.join(work, "corpus")
+        shutil.copytree(corpus, tree)
+        files = sorted(os.path.join(d, f) for d, _, fs in os.walk(tree) for f in fs if f.endswith(".py"))
+
+        def count(paths):
+            out = subprocess.run([zerolock, "check", "--no-config", "--alembic-version", ALEMBIC_VERSION, "--format", "json", "-q"]
+                                 + paths, capture_output=True, text=True)
+            c = collections.Counter()
+            for f in json.loads(out.stdout)["files"]:
+                for d in f["diagnostics"]:
+                    c[d["rule"]] += 1
+            return c
+
+        def snapshot():
+            return {os.path.join(d, f): open(os.path.join(d, f), "rb").read() for d, _, fs in os.walk(tree) for f in fs}
+
+        before = count(files)
+        original = snapshot()
+        out = subprocess.run([zerolock, "fix", "--no-config", "--alembic-version", ALEMBIC_VERSION, "-q", "--unsafe"] + files,
+                             capture_output=True, text=True)
+        if out.returncode not in (0, 1):
+            print(f"FAIL corpus: zerolock fix exited {out.returncode}: {out.stderr.strip()[:300]}")
+            return 1
+        once = snapshot()
+        changed = [p for p in files if once[p] != original[p]]
+        new = [p for p in once if p not in original]
+        problems = []
+        for p in changed + new:
+            try:
+                py_compile.compile(p, cfile=os.path.join(work, "x.pyc"), doraise=True)
+            except py_compile.PyCompileError as e:
+                problems.append(f"{os.path.relpath(p, tree)} is not valid Python: {str(e).strip()[:200]}")
+        # fix_all stops after 8 passes; a big revision may need another run. It must converge.
+        runs, previous = 1, once
+        while True:
+            subprocess.run([zerolock, "fix", "--no-config", "--alembic-version", ALEMBIC_VERSION, "-q", "--unsafe"]
+                           + sorted(p for p in previous if p.endswith(".py")), capture_output=True, text=True)
+            now = snapshot()
+            if now == previous:
+                break
+            runs += 1
+            if runs > 4:
+                problems.append("zerolock fix does not converge in 4 runs")
+                break
+            previous = now
+        twice = previous
+        more = sorted(os.path.relpath(p, tree) for p in twice if twice.get(p) != once.get(p))
+        if more:
+            print(f"  {len(more)} file(s) needed another `zerolock fix` run (fix_all's 8-pass limit): {', '.join(more[:3])}")
+        for p in twice:
+            if not p.endswith(".py") or twice[p] == original.get(p) or twice[p] == once.get(p):
+                continue  # unchanged, or compiled above
+            try:
+                py_compile.compile(p, cfile=os.path.join(work, "x.pyc"), doraise=True)
+            except py_compile.PyCompileError as e:
+                problems.append(f"{os.path.relpath(p, tree)} is not valid Python after {runs} runs: {str(e).strip()[:200]}")
+        after = count(sorted(p for p in twice if p.endswith(".py")))
+        print(f"corpus: {len(files)} revisions, {len(changed)} rewritten, {len(new)} new revision files; "
+              f"findings {sum(before.values())} -> {sum(after.values())}")
+        for rule in sorted(set(before) | set(after)):
+            if before[rule] != after[rule]:
+                print(f"  {rule}: {before[rule]} -> {after[rule]}")
+        for p in problems[:20]:
+            print("    " + p)
+        print(("FAIL" if problems else "PASS") + f" corpus ({len(problems)} problems)")
+        return 1 if problems else 0
+    finally:
+        shutil.rmtree(work)
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", help="sweep this corpus of revisions instead of the cases")
     ap.add_argument("--zerolock", required=True)
     ap.add_argument("--golden-only", action="store_true")
     ap.add_argument("--update", action="store_true")
     ap.add_argument("--only")
     ap.add_argument("--json")
     args = ap.parse_args()
+    if args.corpus:
+        if not os.path.isdir(args.corpus):
+            print(f"no corpus at {args.corpus}: skipping", file=sys.stderr)
+            return 77
+        return corpus_sweep(args.zerolock, args.corpus)
     names = sorted(f[:-3] for f in os.listdir(CASES) if f.endswith(".py") and f != "base.py")
     if args.only:
         names = [n for n in names if n in args.only.split(",")]
