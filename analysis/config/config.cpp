@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -86,7 +88,8 @@ std::variant<Config, ConfigError> parse_config(const std::string& text, const st
   config.source = origin;
   static const std::vector<std::string> known = {"pg_version", "postgres_version", "rules", "tables", "large_tables",
                                                  "large_table_rows", "small_table_rows", "lock_timeout",
-                                                 "statement_timeout", "tool", "liquibase_version"};
+                                                 "statement_timeout", "tool", "liquibase_version",
+                                                 "alembic_version"};
   for (const auto& [key, value] : root) {
     if (std::find(known.begin(), known.end(), std::string(key.str())) == known.end())
       return error_at(origin, value, "unknown option \"" + std::string(key.str()) + "\"");
@@ -150,7 +153,36 @@ std::variant<Config, ConfigError> parse_config(const std::string& text, const st
     if (!v) return error_at(origin, *n, "liquibase_version must be a string such as \"4.3.3\"");
     config.liquibase_version = v->get();
   }
+  // Added for the Alembic rewrites (analysis/fixes/alembic_renderer.cpp).
+  if (const toml::node* n = root.get("alembic_version")) {
+    auto v = n->as_string();
+    if (!v || !parse_alembic_version(v->get())) return error_at(origin, *n, "alembic_version must be a string such as \"1.8\" or \"1.13.1\"");
+    config.alembic_version = v->get();
+  }
   return config;
+}
+
+std::optional<std::pair<int, int>> parse_alembic_version(const std::string& text) {
+  int parts[2] = {0, 0};
+  size_t at = 0;
+  for (int k = 0; k < 2; ++k) {
+    size_t digits = 0;
+    int v = 0;
+    while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at])) && digits < 4) v = v * 10 + (text[at++] - '0'), ++digits;
+    if (digits == 0) return std::nullopt;
+    parts[k] = v;
+    if (k == 0) {
+      if (at >= text.size() || text[at] != '.') return std::nullopt;
+      ++at;
+    }
+  }
+  // An optional patch level (".1"), nothing else.
+  if (at < text.size()) {
+    if (text[at] != '.' || at + 1 >= text.size()) return std::nullopt;
+    for (size_t k = at + 1; k < text.size(); ++k)
+      if (!std::isdigit(static_cast<unsigned char>(text[k]))) return std::nullopt;
+  }
+  return std::pair{parts[0], parts[1]};
 }
 
 std::variant<Config, ConfigError> load_config_file(const std::filesystem::path& file) {

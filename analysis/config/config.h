@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct Config {
   std::string statement_timeout;                // empty: the fix does not add one
   std::optional<std::string> tool;              // force a migration tool: flyway, alembic ...
   std::optional<std::string> liquibase_version;  // target Liquibase version ("4.3.3"); default: recent
+  std::optional<std::string> alembic_version;    // target Alembic version ("1.8"): fixes use only its API; default 1.13
   std::filesystem::path source;                 // the file it came from, empty for defaults
 
   [[nodiscard]] bool rule_enabled(const std::string& id, bool default_enabled) const;
@@ -41,6 +43,9 @@ struct Config {
 struct ConfigError {
   std::string message;  // "zerolock.toml:3:5: pg_version must be between 11 and 17"
 };
+
+// "1.8" / "1.13.1" -> {1, 8} / {1, 13}; nullopt when it is not a version number.
+std::optional<std::pair<int, int>> parse_alembic_version(const std::string& text);
 
 // Parses TOML text; `origin` names the file in messages.
 std::variant<Config, ConfigError> parse_config(const std::string& toml_text, const std::filesystem::path& origin);

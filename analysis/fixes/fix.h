@@ -150,6 +150,11 @@ struct RenderedFix {
 
 // The SQL renderer (plain SQL, Flyway, golang-migrate, dbmate, Diesel files).
 RenderedFix render_sql(const FixPlan& plan, const Analysis& analysis, std::string_view text, const Config& config);
+// SQL of one (not original_changed) step, and the keyword edits of an SQL original: for renderers
+// that write SQL inside another format (Alembic op.execute). Defined in sql_renderer.cpp.
+std::optional<std::string> sql_for_step(const FixPlan& plan, const Analysis& analysis, const Config& config, const Step& step);
+std::vector<TextEdit> sql_original_edits(const FixPlan& plan, const Analysis& analysis, std::string_view text,
+                                         const Config& config, const Step& step);
 // Dispatches on the document's format; formats without a renderer yet return ok = false.
 RenderedFix render(const FixPlan& plan, const Analysis& analysis, std::string_view text, const Config& config);
 

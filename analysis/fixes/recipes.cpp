@@ -84,6 +84,15 @@ std::optional<AddColumnText> add_column_text(const RecipeInput& in, const Operat
   return out;
 }
 
+// Other formats (Alembic) model the type and default as SQL already; a default the front end
+// could not read as SQL (Volatility::Unknown) gets no fix.
+std::optional<AddColumnText> column_spec_text(const Operation& op) {
+  const ColumnSpec& c = *op.column_spec;
+  if (c.type.sql.empty() || (c.has_default && (c.default_sql.empty() || c.default_volatility == Volatility::Unknown)))
+    return std::nullopt;
+  return AddColumnText{c.type.sql, c.has_default ? c.default_sql : std::string(), false};
+}
+
 // ---- recipes ----
 
 // CREATE INDEX / DROP INDEX -> CONCURRENTLY (+ IF [NOT] EXISTS), out of the transaction.
@@ -352,7 +361,7 @@ std::optional<FixPlan> add_not_null_column(const RecipeInput& in) {
   const ColumnSpec& c = *op->column_spec;
   if (!c.not_null || c.serial || c.identity || c.generated_stored || c.primary_key || c.unique || c.references || c.has_check)
     return std::nullopt;
-  auto text = add_column_text(in, *op);
+  auto text = is_sql(in) ? add_column_text(in, *op) : column_spec_text(*op);
   if (!text || text->other_constraints) return std::nullopt;
   FixPlan p = base_plan(in, "add-column-then-backfill",
                         "Add the column as nullable, backfill it in batches, then set NOT NULL through a validated CHECK",
@@ -552,7 +561,8 @@ std::optional<FixPlan> rename_column(const RecipeInput& in) {
 // RENAME TABLE -> rename + a view under the old name (updatable); drop the view later.
 std::optional<FixPlan> rename_table(const RecipeInput& in) {
   const Operation* op = the_op(in);
-  if (!op || op->kind != OpKind::RenameTable || op->detail != "OBJECT_TABLE" || !single_op(in) || op->new_name.empty())
+  if (!op || op->kind != OpKind::RenameTable || !single_op(in) || op->new_name.empty() ||
+      (op->detail != "OBJECT_TABLE" && in.analysis.migration.format != Format::Alembic))  // op.rename_table: a table
     return std::nullopt;
   // Already followed by the view under the old name (an applied fix): nothing to do.
   const auto& statements = in.analysis.migration.statements;
@@ -703,6 +713,13 @@ std::vector<FixPlan> plans_for(const Analysis& analysis, std::string_view text, 
   (void)builtins_bound;
   std::vector<FixPlan> out;
   const auto& statements = analysis.migration.statements;
+  if (diagnostic.statement == -1) {
+    // File-level findings (missing-downgrade ...): recipes bound to "file:<rule>", statement -1.
+    RecipeInput in{analysis, text, config, diagnostic, -1, -1};
+    for (Recipe r : FixRegistry::for_rule("file:" + diagnostic.rule))
+      if (auto plan = r(in)) out.push_back(std::move(*plan));
+    return out;
+  }
   if (diagnostic.statement < 0 || static_cast<size_t>(diagnostic.statement) >= statements.size()) return out;
   const Statement& s = statements[static_cast<size_t>(diagnostic.statement)];
   if (!s.parsed || s.parsed->error) return out;

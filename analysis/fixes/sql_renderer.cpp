@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "fixes/alembic_renderer.h"
 #include "fixes/fix.h"
 #include "fixes/sql_text.h"
 
@@ -300,6 +301,25 @@ uint32_t line_end_after(std::string_view text, uint32_t offset) {
 
 }  // namespace
 
+// For renderers of other formats that write some steps as SQL (Alembic op.execute): the SQL of one
+// step, names spelled by quote_ident (plus plan.spelling), statements separated by ";\n".
+std::optional<std::string> sql_for_step(const FixPlan& plan, const Analysis& analysis, const Config& config, const Step& step) {
+  static const Statement none;
+  const auto& statements = analysis.migration.statements;
+  bool has = plan.statement >= 0 && static_cast<size_t>(plan.statement) < statements.size();
+  Ctx c{plan, analysis, {}, config, has ? statements[static_cast<size_t>(plan.statement)] : none, {}, plan.spelling};
+  if (step.original_changed) return std::nullopt;
+  return step_sql(c, step);
+}
+// The keyword edits that turn an SQL statement (at its document position, e.g. inside a Python
+// string) into step.op.
+std::vector<TextEdit> sql_original_edits(const FixPlan& plan, const Analysis& analysis, std::string_view text,
+                                         const Config& config, const Step& step) {
+  const Statement& s = analysis.migration.statements[static_cast<size_t>(plan.statement)];
+  Ctx c{plan, analysis, text, config, s, sqltext::statement_tokens(text, s.range), {}};
+  return original_edits(c, step);
+}
+
 RenderedFix render_sql(const FixPlan& plan, const Analysis& analysis, std::string_view text, const Config& config) {
   RenderedFix out;
   const auto& statements = analysis.migration.statements;
@@ -475,6 +495,7 @@ RenderedFix render_sql(const FixPlan& plan, const Analysis& analysis, std::strin
 
 RenderedFix render(const FixPlan& plan, const Analysis& analysis, std::string_view text, const Config& config) {
   if (analysis.migration.format == Format::Sql) return render_sql(plan, analysis, text, config);
+  if (analysis.migration.format == Format::Alembic) return render_alembic(plan, analysis, text, config);
   RenderedFix out;
   out.why_not = std::string("no ") + format_name(analysis.migration.format) + " renderer yet";
   return out;

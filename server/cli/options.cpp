@@ -24,6 +24,7 @@ const char* common_options_help() {
          "  --severity RULE=LEVEL    error, warning, info or hint\n"
          "  --table NAME=ROWS        table size hint; --large-table NAME marks a table as large\n"
          "  --lock-timeout VALUE     lock_timeout the fixes insert (default 5s)\n"
+         "  --alembic-version X.Y    Alembic version the fixes target (default 1.13; e.g. 1.8: no if_not_exists)\n"
          "  --stdin-filename NAME    name of the file read from '-' (decides format and conventions)\n"
          "  -q, --quiet              no progress bar\n";
 }
@@ -72,6 +73,10 @@ ParseOutcome parse_common_options(const Args& args, const std::vector<std::strin
     } else if (name == "--lock-timeout") {
       if (!take(v)) return fail("--lock-timeout needs a value");
       o.lock_timeout = v;
+    } else if (name == "--alembic-version") {
+      if (!take(v)) return fail("--alembic-version needs a value");
+      if (!parse_alembic_version(v)) return fail("--alembic-version must be a version such as 1.8 or 1.13.1");
+      o.alembic_version = v;
     } else if (name == "--enable" || name == "--disable") {
       if (!take(v)) return fail(name + " needs a rule id");
       RuleSetting s;
@@ -112,6 +117,7 @@ void apply_overrides(const CommonOptions& o, Config& config) {
   if (o.pg_version) config.pg_version = *o.pg_version;
   if (o.tool) config.tool = *o.tool;
   if (o.lock_timeout) config.lock_timeout = *o.lock_timeout;
+  if (o.alembic_version) config.alembic_version = *o.alembic_version;
   for (const auto& [id, setting] : o.rule_overrides) {
     RuleSetting& s = config.rules[id];
     if (setting.enabled) s.enabled = setting.enabled;

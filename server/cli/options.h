@@ -16,6 +16,7 @@ struct CommonOptions {
   std::optional<std::string> stdin_filename;
   std::optional<std::string> tool;
   std::optional<std::string> lock_timeout;
+  std::optional<std::string> alembic_version;  // --alembic-version: API the Alembic fixes may use
   std::vector<std::pair<std::string, RuleSetting>> rule_overrides;  // --enable/--disable/--severity
   std::vector<std::pair<std::string, int64_t>> table_rows;          // --table users=5000000
   std::vector<std::string> large_tables;                            // --large-table events

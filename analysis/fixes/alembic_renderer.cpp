@@ -1,0 +1,736 @@
+// The Alembic renderer (see alembic_renderer.h for where phases go).
+#include "fixes/alembic_renderer.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "alembic/python_parser.h"
+#include "alembic/revision_graph.h"
+#include "sql/splitter.h"
+
+namespace zerolock::fixes {
+
+std::pair<int, int> alembic_target(const Config& config) {
+  if (config.alembic_version)
+    if (auto v = parse_alembic_version(*config.alembic_version)) return *v;
+  return {1, 13};
+}
+
+namespace {
+
+using alembic::Expr;
+using alembic::ExprKind;
+using alembic::Stmt;
+using alembic::StmtKind;
+
+bool at_least(const Config& config, int major, int minor) {
+  auto v = alembic_target(config);
+  return v.first > major || (v.first == major && v.second >= minor);
+}
+
+uint32_t line_start(std::string_view text, uint32_t offset) {
+  while (offset > 0 && text[offset - 1] != '\n' && text[offset - 1] != '\r') --offset;
+  return offset;
+}
+// The whitespace before `offset` on its line, or nullopt when something else precedes it.
+std::optional<std::string> indent_before(std::string_view text, uint32_t offset) {
+  uint32_t b = line_start(text, offset);
+  for (uint32_t k = b; k < offset; ++k)
+    if (text[k] != ' ' && text[k] != '\t') return std::nullopt;
+  return std::string(text.substr(b, offset - b));
+}
+
+// One piece of generated code at a nesting level below the statement's indentation. Continuation
+// lines ("\n") are relative to that level.
+struct Chunk {
+  int level = 0;
+  std::string code;
+};
+
+struct Ctx {
+  Ctx(const FixPlan& p, const Analysis& a, std::string_view t, const Config& cfg) : plan(p), analysis(a), text(t), config(cfg) {}
+  const FixPlan& plan;
+  const Analysis& analysis;
+  std::string_view text;
+  const Config& config;
+  std::string eol = "\n";
+  std::string quote = "\"";
+  std::string unit = "    ";
+  std::string indent;             // the statement's
+  const Statement* s = nullptr;   // the plan's statement
+  const Stmt* st = nullptr;       // the Python statement holding it
+  const Expr* call = nullptr;     // the op.* call (op.execute for embedded SQL)
+  const Operation* orig = nullptr;
+  bool embedded_sql = false;      // the statement is SQL inside op.execute("...")
+};
+
+std::string py_str(const Ctx& c, std::string_view s) {
+  bool multiline = s.find('\n') != std::string_view::npos;
+  std::string q = multiline ? "\"\"\"" : c.quote;
+  // The other quote when the preferred one occurs in the text and the other does not.
+  char other = c.quote[0] == '"' ? '\'' : '"';
+  if (!multiline && s.find(c.quote[0]) != std::string_view::npos && s.find(other) == std::string_view::npos) q = std::string(1, other);
+  char qc = q[0];
+  std::string out = q;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char ch = s[i];
+    if (ch == '\r') continue;
+    // In a triple-quoted string a lone quote needs no escape; one before another quote or the end does.
+    bool escape = ch == '\\' || (ch == qc && (!multiline || i + 1 == s.size() || s[i + 1] == qc));
+    if (escape) out += '\\';
+    out += ch;
+  }
+  return out + q;
+}
+
+std::string name_args(const Ctx& c, const QualifiedName& table) { return py_str(c, table.name); }
+std::string schema_kw(const Ctx& c, const QualifiedName& table) {
+  return table.schema.empty() ? "" : ", schema=" + py_str(c, table.schema);
+}
+
+std::string src(const Ctx& c, ByteRange r) { return std::string(c.text.substr(r.begin, r.size())); }
+
+// Text of [range] with `edits` (document coordinates) applied, continuation lines made relative
+// to the statement's indentation.
+std::string relative(const Ctx& c, ByteRange range, std::vector<TextEdit> edits) {
+  for (auto& e : edits) e.range = e.range.shifted(-static_cast<int64_t>(range.begin));
+  std::string t = apply_edits(c.text.substr(range.begin, range.size()), edits);
+  std::string out;
+  size_t at = 0;
+  while (true) {
+    size_t nl = t.find('\n', at);
+    std::string line = t.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (at > 0 && line.rfind(c.indent, 0) == 0) line = line.substr(c.indent.size());
+    out += line;
+    if (nl == std::string::npos) break;
+    out += '\n';
+    at = nl + 1;
+  }
+  return out;
+}
+
+// ---- keyword arguments of a call, edited in place
+const alembic::Keyword* find_kw(const Expr& call, std::string_view name) {
+  for (const auto& k : call.keywords)
+    if (k.name == name) return &k;
+  return nullptr;
+}
+
+std::vector<TextEdit> set_kwargs(const Ctx& c, const Expr& call, const std::vector<std::pair<std::string, std::string>>& kws) {
+  std::vector<TextEdit> edits;
+  std::vector<std::string> add;
+  for (const auto& [name, value] : kws) {
+    if (const alembic::Keyword* k = find_kw(call, name)) {
+      if (k->value && src(c, k->value->range) != value) edits.push_back({k->value->range, value});
+    } else {
+      add.push_back(name + "=" + value);
+    }
+  }
+  if (add.empty()) return edits;
+  uint32_t last = 0, last_begin = 0;
+  bool any = false;
+  for (const auto& item : call.items) {
+    if (item->range.end >= last) last = item->range.end, last_begin = item->range.begin;
+    any = true;
+  }
+  for (const auto& k : call.keywords) {
+    uint32_t e = k.value ? k.value->range.end : k.name_range.end;
+    if (e >= last) last = e, last_begin = k.name_range.begin;
+    any = true;
+  }
+  uint32_t close = call.range.end - 1;  // ')'
+  if (!any) {
+    std::string ins;
+    for (const auto& a : add) ins += (ins.empty() ? "" : ", ") + a;
+    edits.push_back({{close, close}, ins});
+    return edits;
+  }
+  std::string_view between = c.text.substr(last, close - last);
+  size_t comma = between.find(',');
+  bool multiline = between.find('\n') != std::string_view::npos;
+  std::string ins;
+  uint32_t at = last;
+  if (multiline) {
+    uint32_t ls = line_start(c.text, last_begin);
+    uint32_t k = ls;
+    while (k < c.text.size() && (c.text[k] == ' ' || c.text[k] == '\t')) ++k;
+    std::string arg_indent(c.text.substr(ls, k - ls));
+    if (comma != std::string_view::npos) {
+      at = last + static_cast<uint32_t>(comma) + 1;
+      for (const auto& a : add) ins += c.eol + arg_indent + a + ",";
+    } else {
+      for (const auto& a : add) ins += "," + c.eol + arg_indent + a;
+    }
+  } else {
+    for (const auto& a : add) ins += ", " + a;
+  }
+  edits.push_back({{at, at}, ins});
+  return edits;
+}
+
+// Removes keyword `name` with the comma before it.
+std::optional<TextEdit> remove_kw(const Expr& call, std::string_view name) {
+  const alembic::Keyword* k = find_kw(call, name);
+  if (!k || !k->value) return std::nullopt;
+  uint32_t prev = call.range.begin;
+  bool found = false;
+  for (const auto& item : call.items)
+    if (item->range.end <= k->name_range.begin && item->range.end >= prev) prev = item->range.end, found = true;
+  for (const auto& o : call.keywords)
+    if (&o != k && o.value && o.value->range.end <= k->name_range.begin && o.value->range.end >= prev) prev = o.value->range.end, found = true;
+  if (!found) return std::nullopt;
+  return TextEdit{{prev, k->value->range.end}, ""};
+}
+
+const Expr* column_arg(const Expr& add_column) {
+  if (const Expr* k = add_column.keyword("column")) return k;
+  return add_column.arg(1);
+}
+
+// ---- steps
+std::vector<std::string> sql_calls(const Ctx& c, const std::string& sql, bool one_call) {
+  std::vector<std::string> out;
+  sql::SplitResult split = sql::split(sql);
+  std::string joined;
+  uint32_t prev = 0;
+  for (const ByteRange& r : split.statements) {
+    for (const ByteRange& cm : split.comments) {
+      if (cm.begin < prev || cm.end > r.begin) continue;
+      std::string_view body = std::string_view(sql).substr(cm.begin, cm.size());
+      if (body.rfind("--", 0) == 0) body.remove_prefix(2);
+      while (!body.empty() && body.front() == ' ') body.remove_prefix(1);
+      out.push_back("# " + std::string(body));
+    }
+    std::string one = sql.substr(r.begin, r.size());
+    while (!one.empty() && (one.back() == ';' || one.back() == ' ' || one.back() == '\n')) one.pop_back();
+    prev = r.end;
+    if (one_call) joined += (joined.empty() ? "" : ";\n") + one;
+    else out.push_back("op.execute(" + py_str(c, one) + ")");
+  }
+  if (one_call && !joined.empty()) out.push_back("op.execute(" + py_str(c, joined) + ")");
+  return out;
+}
+
+// Keyword edits that turn the original call into step.op.
+std::optional<std::vector<TextEdit>> original_edits(const Ctx& c, const Step& step) {
+  if (c.embedded_sql) return sql_original_edits(c.plan, c.analysis, c.text, c.config, step);
+  const Operation& now = step.op;
+  const Operation& was = *c.orig;
+  std::vector<std::pair<std::string, std::string>> kws;
+  if (now.kind == OpKind::CreateIndex || now.kind == OpKind::DropIndex) {
+    if (now.concurrently && !was.concurrently) kws.push_back({"postgresql_concurrently", "True"});
+    // if_not_exists / if_exists on create_index / drop_index: Alembic 1.12.
+    if (at_least(c.config, 1, 12)) {
+      if (now.kind == OpKind::CreateIndex && now.if_not_exists && !was.if_not_exists) kws.push_back({"if_not_exists", "True"});
+      if (now.kind == OpKind::DropIndex && now.if_exists && !was.if_exists) kws.push_back({"if_exists", "True"});
+    }
+    return set_kwargs(c, *c.call, kws);
+  }
+  if (now.kind == OpKind::AddConstraint && now.constraint && was.constraint) {
+    std::vector<TextEdit> edits;
+    if (was.constraint->name.empty() && !now.constraint->name.empty()) {
+      const Expr* name = c.call->keyword("constraint_name");
+      if (!name) name = c.call->arg(0);
+      if (!name || name->kind != ExprKind::Constant) return std::nullopt;
+      edits.push_back({name->range, py_str(c, now.constraint->name)});
+    }
+    // A dialect option of SQLAlchemy's constraints (1.4.32+), passed through by create_foreign_key
+    // and create_check_constraint.
+    if (now.constraint->not_valid && !was.constraint->not_valid)
+      for (auto& e : set_kwargs(c, *c.call, {{"postgresql_not_valid", "True"}})) edits.push_back(e);
+    return edits;
+  }
+  if (now.kind == was.kind) return std::vector<TextEdit>{};
+  return std::nullopt;
+}
+
+// Steps that are the original op itself (re-emitted by a recipe) or, for add_column, the
+// original made nullable: written from the user's own call so its arguments survive.
+bool from_original(const Ctx& c, const Step& step) {
+  if (c.embedded_sql || step.kind != StepKind::Op || step.original_changed) return false;
+  const Operation& o = step.op;
+  return o.kind == c.orig->kind && o.table == c.orig->table && o.column == c.orig->column &&
+         (o.kind == OpKind::SetNotNull || o.kind == OpKind::AddColumn);
+}
+
+std::optional<std::vector<std::string>> step_code(const Ctx& c, const Step& step, bool atomic) {
+  const Operation& op = step.op;
+  if (step.original_changed) {
+    auto edits = original_edits(c, step);
+    if (!edits) return std::nullopt;
+    return std::vector<std::string>{relative(c, c.st->range, *edits)};
+  }
+  if (from_original(c, step)) {
+    std::vector<TextEdit> edits;
+    if (op.kind == OpKind::AddColumn) {
+      const Expr* col = column_arg(*c.call);
+      if (!col || col->kind != ExprKind::Call) return std::nullopt;
+      if (!op.column_spec->not_null) {
+        const alembic::Keyword* n = find_kw(*col, "nullable");
+        if (n && n->value) edits.push_back({n->value->range, "True"});
+      }
+      if (!op.column_spec->has_default)
+        if (auto rm = remove_kw(*col, "server_default")) edits.push_back(*rm);
+    }
+    return std::vector<std::string>{relative(c, c.st->range, edits)};
+  }
+  switch (step.kind) {
+    case StepKind::Note: {
+      std::vector<std::string> out;
+      std::string line;
+      for (char ch : step.text + "\n") {
+        if (ch == '\n') out.push_back("# " + line), line.clear();
+        else line += ch;
+      }
+      return out;
+    }
+    case StepKind::Op:
+      if (!atomic) {
+        switch (op.kind) {
+          case OpKind::CreateIndex: {
+            if (!op.index || op.index->expression || op.index->partial) break;
+            std::string cols;
+            for (const auto& col : op.index->columns) cols += (cols.empty() ? "" : ", ") + py_str(c, col);
+            std::string call = "op.create_index(" + py_str(c, op.index->name) + ", " + name_args(c, op.table) + ", [" + cols + "]";
+            if (op.index->unique) call += ", unique=True";
+            if (op.index->concurrently) call += ", postgresql_concurrently=True";
+            if (op.index->if_not_exists && at_least(c.config, 1, 12)) call += ", if_not_exists=True";
+            return std::vector<std::string>{call + schema_kw(c, op.table) + ")"};
+          }
+          case OpKind::SetNotNull:
+            return std::vector<std::string>{"op.alter_column(" + name_args(c, op.table) + ", " + py_str(c, op.column) +
+                                            ", nullable=False" + schema_kw(c, op.table) + ")"};
+          case OpKind::DropConstraint:
+            return std::vector<std::string>{"op.drop_constraint(" + py_str(c, op.object.name) + ", " + name_args(c, op.table) +
+                                            schema_kw(c, op.table) + ")"};
+          case OpKind::SetDefault: {
+            // The add_column's own server_default, as the user wrote it.
+            if (c.embedded_sql || c.orig->kind != OpKind::AddColumn) break;
+            const Expr* col = column_arg(*c.call);
+            const Expr* d = col && col->kind == ExprKind::Call ? col->keyword("server_default") : nullptr;
+            if (!d) break;
+            return std::vector<std::string>{"op.alter_column(" + name_args(c, op.table) + ", " + py_str(c, op.column) +
+                                            ", server_default=" + src(c, d->range) + schema_kw(c, op.table) + ")"};
+          }
+          case OpKind::DropColumn:
+            return std::vector<std::string>{"op.drop_column(" + name_args(c, op.table) + ", " + py_str(c, op.column) +
+                                            schema_kw(c, op.table) + ")"};
+          case OpKind::RenameColumn:
+            return std::vector<std::string>{"op.alter_column(" + name_args(c, op.table) + ", " + py_str(c, op.column) +
+                                            ", new_column_name=" + py_str(c, op.new_name) + schema_kw(c, op.table) + ")"};
+          default:
+            break;
+        }
+      }
+      [[fallthrough]];
+    default: {
+      Step plain = step;
+      if (plain.op.kind == OpKind::SetSetting && plain.op.setting) plain.op.setting->is_local = false;
+      auto sql = sql_for_step(c.plan, c.analysis, c.config, plain);
+      if (!sql) return std::nullopt;
+      return sql_calls(c, *sql, atomic);
+    }
+  }
+}
+
+// ---- where things are
+bool locate(const std::vector<Stmt>& body, ByteRange r, std::vector<const Stmt*>& chain, const Stmt*& out) {
+  for (const Stmt& st : body) {
+    if (st.range.begin > r.begin || r.end > st.range.end) continue;
+    if (st.body.empty() && st.orelse.empty()) {
+      out = &st;
+      return true;
+    }
+    chain.push_back(&st);
+    return locate(st.body, r, chain, out) || locate(st.orelse, r, chain, out);
+  }
+  return false;
+}
+
+bool is_autocommit_with(const Stmt& st) {
+  if (st.kind != StmtKind::With || st.with_items.size() != 1 || !st.with_items[0].context) return false;
+  const Expr& e = *st.with_items[0].context;
+  return e.kind == ExprKind::Call && e.value && e.value->kind == ExprKind::Attribute && e.value->text == "autocommit_block";
+}
+
+std::string indent_unit(std::string_view text, const Stmt& def) {
+  auto outer = indent_before(text, def.range.begin);
+  if (!def.body.empty() && outer) {
+    auto inner = indent_before(text, def.body.front().range.begin);
+    if (inner && inner->size() > outer->size() && inner->rfind(*outer, 0) == 0) return inner->substr(outer->size());
+  }
+  return "    ";
+}
+
+std::string detect_quote(std::string_view text, const alembic::Module& m) {
+  // The quote of the first string argument of an op.* call (or of `revision = ...`).
+  size_t dq = 0, sq = 0;
+  for (const Stmt& st : m.body) {
+    if ((st.kind == StmtKind::Assign) && st.value && st.value->kind == ExprKind::String && st.value->range.size() > 0) {
+      char q = text[st.value->range.begin];
+      (q == '\'' ? sq : dq)++;
+    }
+  }
+  return sq > dq ? "'" : "\"";
+}
+
+const Stmt* first_code(const Stmt& def) {
+  for (const Stmt& st : def.body)
+    if (!alembic::is_docstring(st)) return &st;
+  return nullptr;
+}
+
+// The edit that writes `replacement` in place of `r`: the common prefix is left alone, the rest of
+// the statement is replaced. Never zero-width: a second copy of the same fix in one fix_all pass
+// (two rules offering one recipe) then conflicts instead of inserting twice.
+TextEdit minimal(std::string_view text, ByteRange r, const std::string& replacement) {
+  std::string_view old = text.substr(r.begin, r.size());
+  size_t p = 0;
+  while (p < old.size() && p < replacement.size() && old[p] == replacement[p]) ++p;
+  if (p == old.size() && p > 0) --p;
+  return TextEdit{{r.begin + static_cast<uint32_t>(p), r.end}, replacement.substr(p)};
+}
+
+std::string join_chunks(const Ctx& c, const std::vector<Chunk>& chunks) {
+  std::string out;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    std::string base = c.indent;
+    for (int l = 0; l < chunks[i].level; ++l) base += c.unit;
+    if (i > 0) out += c.eol + base;
+    const std::string& code = chunks[i].code;
+    for (size_t k = 0; k < code.size(); ++k) {
+      if (code[k] != '\n') {
+        out += code[k];
+        continue;
+      }
+      out += c.eol;
+      if (k + 1 < code.size() && code[k + 1] != '\n') out += base;
+    }
+  }
+  return out;
+}
+
+// `from alembic import op` when the module does not bind `op` yet (the code the fixes write uses it),
+// after the module's last top-level import.
+std::optional<TextEdit> op_import(std::string_view text, const alembic::Module& m, const std::string& eol) {
+  const Stmt* last = nullptr;
+  for (const Stmt& st : m.body) {
+    if (st.kind != StmtKind::Import && st.kind != StmtKind::ImportFrom) continue;
+    last = &st;
+    for (const auto& n : st.names) {
+      std::string bound = n.alias.empty() ? n.name : n.alias;
+      if (bound == "op" && (st.kind == StmtKind::ImportFrom ? st.module == "alembic" : false)) return std::nullopt;
+    }
+  }
+  uint32_t at = 0;
+  if (last) {
+    at = last->range.end;
+    while (at < text.size() && text[at] != '\n') ++at;
+    if (at < text.size()) ++at;
+    return TextEdit{{at, at}, "from alembic import op" + eol};
+  }
+  return TextEdit{{0, 0}, "from alembic import op" + eol};
+}
+
+RenderedFix fail(std::string why) {
+  RenderedFix r;
+  r.why_not = std::move(why);
+  return r;
+}
+
+std::string sanitize(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    if (std::isalnum(static_cast<unsigned char>(ch))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    else if (!out.empty() && out.back() != '_') out += '_';
+    if (out.size() >= 24) break;
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
+}
+
+// The revision a later phase follows: this one, or, when the versions directory holds one line of
+// descendants of it, the head at its end (a new revision off a middle revision would make two heads).
+std::string later_parent(const std::string& path, const std::string& revision, const std::string& own_id) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path file(path);
+  fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+  if (path.empty() || !fs::is_directory(dir, ec)) return revision;
+  std::map<std::string, std::vector<std::string>> children;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".py" || it->path().filename() == file.filename()) continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    alembic::RevisionIds ids = alembic::revision_ids(ss.str());
+    if (!ids.revision || *ids.revision == own_id) continue;
+    for (const std::string& d : ids.down_revisions) children[d].push_back(*ids.revision);
+  }
+  std::string at = revision;
+  std::set<std::string> seen;
+  while (children[at].size() == 1 && seen.insert(at).second) at = children[at].front();
+  return children[at].empty() ? at : revision;
+}
+
+// later_deploy phases: a new revision revising this one (deterministic id, so fixing twice names
+// the same file). Its downgrade cannot bring back what the contract phase drops: said, and suppressed.
+std::optional<NewFile> later_revision(const Ctx& outer, const alembic::Module& module, const std::vector<const Phase*>& later) {
+  std::optional<std::string> revision;
+  for (const Stmt& st : module.body)
+    if (st.kind == StmtKind::Assign && st.targets.size() == 1 && st.targets[0]->kind == ExprKind::Name &&
+        st.targets[0]->text == "revision" && st.value && st.value->kind == ExprKind::String)
+      revision = st.value->str.value;
+  if (!revision) return std::nullopt;
+  uint64_t h = 1469598103934665603ull;
+  for (char ch : *revision + "|" + outer.plan.recipe + "|" + outer.s->parsed->summary) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+  static const char* hex = "0123456789abcdef";
+  std::string id;
+  for (int k = 0; k < 12; ++k) id += hex[(h >> (k * 4)) & 15];
+  Ctx c = outer;
+  c.indent = c.unit;
+  std::vector<Chunk> chunks{{0, "op.execute(" + py_str(c, "SET lock_timeout = '" + c.config.lock_timeout + "'") + ")"}};
+  bool block_open = false;
+  for (const Phase* phase : later) {
+    int level = 0;
+    if (phase->run == PhaseRun::Autocommit) {
+      if (!block_open) chunks.push_back({0, "with op.get_context().autocommit_block():"});
+      block_open = true;
+      level = 1;
+    }
+    for (const Step& st : phase->steps) {
+      auto code = step_code(c, st, false);
+      if (!code) return std::nullopt;
+      for (auto& line : *code) chunks.push_back({level, line});
+    }
+  }
+  std::string file = std::filesystem::path(outer.analysis.migration.path).filename().string();
+  std::string parent = later_parent(outer.analysis.migration.path, *revision, id);
+  std::string q = c.quote;
+  std::string e = c.eol;
+  std::string text = "\"\"\"zerolock: later phase of " + file + " (" + outer.plan.title + ")" + e + e +
+                     "Deploy it after every application instance runs code that no longer needs the old schema." + e + e +
+                     "Revision ID: " + id + e + "Revises: " + parent + e + "\"\"\"" + e + "from alembic import op" + e + e +
+                     "# revision identifiers, used by Alembic." + e + "revision = " + py_str(c, id) + e +
+                     "down_revision = " + py_str(c, parent) + e + "branch_labels = None" + e + "depends_on = None" + e + e + e +
+                     "def upgrade():" + e + c.unit + join_chunks(c, chunks) + e + e + e +
+                     "# zerolock-disable-next-line missing-downgrade -- the contract phase drops what the old schema had; "
+                     "restore it from a backup or by hand" + e +
+                     "def downgrade():" + e + c.unit + "pass" + e;
+  return NewFile{id + "_zerolock_" + sanitize(later.front()->label) + ".py", text};
+}
+
+// The generate-downgrade plan: downgrade()'s body replaced (it only held pass / ... / raise), or a
+// new downgrade() after the last function.
+RenderedFix render_downgrade(const FixPlan& plan, std::string_view text, const alembic::Module& module, const Config& config,
+                             const Analysis& analysis) {
+  Ctx c(plan, analysis, text, config);
+  if (text.find("\r\n") != std::string_view::npos) c.eol = "\r\n";
+  c.quote = detect_quote(text, module);
+  const Stmt* upgrade = nullptr;
+  const Stmt* downgrade = nullptr;
+  for (const Stmt& st : module.body) {
+    if (st.kind != StmtKind::Def) continue;
+    if (st.name == "upgrade") upgrade = &st;
+    if (st.name == "downgrade") downgrade = &st;
+  }
+  if (!upgrade) return fail("no upgrade()");
+  c.unit = indent_unit(text, *upgrade);
+  std::vector<std::string> lines;
+  for (const Phase& phase : plan.phases) {
+    for (const Step& st : phase.steps) {
+      const Operation& op = st.op;
+      std::string t = py_str(c, op.table.name), sk = schema_kw(c, op.table);
+      switch (op.kind) {
+        case OpKind::DropTable: lines.push_back("op.drop_table(" + t + sk + ")"); break;
+        case OpKind::DropColumn: lines.push_back("op.drop_column(" + t + ", " + py_str(c, op.column) + sk + ")"); break;
+        case OpKind::DropIndex:
+          lines.push_back("op.drop_index(" + py_str(c, op.object.name) + ", table_name=" + t + sk + ")");
+          break;
+        case OpKind::DropConstraint: lines.push_back("op.drop_constraint(" + py_str(c, op.object.name) + ", " + t + sk + ")"); break;
+        case OpKind::DropNotNull:
+          lines.push_back("op.alter_column(" + t + ", " + py_str(c, op.column) + ", nullable=True" + sk + ")");
+          break;
+        default: return fail("cannot write a downgrade step");
+      }
+    }
+  }
+  if (lines.empty()) return fail("nothing to undo");
+  RenderedFix out;
+  if (downgrade) {
+    const Stmt* first = first_code(*downgrade);
+    if (!first) return fail("downgrade() has only a docstring");
+    auto ind = indent_before(text, first->range.begin);
+    if (!ind) return fail("downgrade()'s body shares its line with the def");
+    std::string body;
+    for (size_t i = 0; i < lines.size(); ++i) body += (i ? c.eol + *ind : "") + lines[i];
+    out.edits.push_back({{first->range.begin, downgrade->body.back().range.end}, body});
+  } else {
+    // `def downgrade() -> None:` when upgrade() is annotated that way.
+    std::string header(text.substr(upgrade->range.begin, upgrade->header.size()));
+    bool annotated = header.find("->") != std::string::npos && header.find("None") != std::string::npos;
+    // After the last code line; the file's trailing newlines stay after the new function.
+    uint32_t at = static_cast<uint32_t>(text.size());
+    while (at > 0 && (text[at - 1] == '\n' || text[at - 1] == '\r' || text[at - 1] == ' ' || text[at - 1] == '\t')) --at;
+    std::string ins = c.eol + c.eol + c.eol + (upgrade->is_async ? "async " : "") + "def downgrade()" + (annotated ? " -> None" : "") + ":";
+    for (const auto& line : lines) ins += c.eol + c.unit + line;
+    if (at == text.size()) ins += c.eol;
+    out.edits.push_back({{at, at}, ins});
+  }
+  if (auto imp = op_import(text, module, c.eol)) out.edits.insert(out.edits.begin(), *imp);
+  out.ok = true;
+  return out;
+}
+
+}  // namespace
+
+RenderedFix render_alembic(const FixPlan& plan, const Analysis& analysis, std::string_view text, const Config& config) {
+  const auto& statements = analysis.migration.statements;
+  alembic::Module module = alembic::parse_module(text);
+  if (!module.errors.empty()) return fail("the revision has Python syntax errors");
+  if (plan.recipe == "generate-downgrade") return render_downgrade(plan, text, module, config, analysis);
+  if (plan.statement < 0 || static_cast<size_t>(plan.statement) >= statements.size())
+    return fail("no Alembic rendering for this file-level fix");
+  const Statement& s = statements[static_cast<size_t>(plan.statement)];
+  if (!s.parsed || s.parsed->error) return fail("the statement did not parse");
+
+  Ctx c(plan, analysis, text, config);
+  if (text.find("\r\n") != std::string_view::npos) c.eol = "\r\n";
+  c.quote = detect_quote(text, module);
+  c.s = &s;
+  std::vector<const Stmt*> chain;
+  if (!locate(module.body, s.range, chain, c.st) || chain.empty() || chain.front()->kind != StmtKind::Def)
+    return fail("the op call is not inside a function");
+  for (size_t k = 1; k < chain.size(); ++k)
+    if (!is_autocommit_with(*chain[k])) return fail("inside batch_alter_table, a loop or a conditional: not rewritten");
+  const Stmt& def = *chain.front();
+  c.unit = indent_unit(text, def);
+  auto ind = indent_before(text, c.st->range.begin);
+  if (!ind) return fail("the call shares its line with other code");
+  c.indent = *ind;
+  if (c.st->kind != StmtKind::Expr || !c.st->value || c.st->value->kind != ExprKind::Call) return fail("not a plain call statement");
+  c.call = c.st->value.get();
+  c.embedded_sql = c.call->range != s.range;
+  if (c.plan.op_index >= 0) c.orig = &s.parsed->ops[static_cast<size_t>(plan.op_index)];
+  else if (s.parsed->ops.size() == 1) c.orig = &s.parsed->ops.front();
+  if (!c.orig) return fail("no single operation to rewrite");
+  // An op.execute holding several statements: the call stays as it is, so only keyword edits of
+  // this statement in place, followed by phases that run after the whole call, can be written.
+  size_t shared_call = 0;
+  if (c.embedded_sql) {
+    for (const Statement& o : statements) shared_call += o.range.begin >= c.call->range.begin && o.range.end <= c.call->range.end;
+    shared_call = shared_call > 1;
+  }
+
+  RenderedFix out;
+  std::vector<Chunk> chunks;
+  std::vector<std::string> before;
+  bool moved = false, block_open = false, replaces = false;
+  std::vector<const Phase*> later;
+  const Step* shared_original = nullptr;
+  for (const Phase& phase : plan.phases) {
+    if (phase.later_deploy) {
+      // A later revision belongs to the way forward, never to a downgrade.
+      if (s.section == Section::Downgrade) return fail("a phased rewrite inside downgrade()");
+      later.push_back(&phase);
+      continue;
+    }
+    std::vector<const Step*> rest;
+    for (const Step& st : phase.steps) {
+      if (st.before_original) {
+        auto code = step_code(c, st, false);
+        if (!code) return fail("cannot write a step for Alembic");
+        for (auto& line : *code) before.push_back(line);
+      } else {
+        rest.push_back(&st);
+      }
+    }
+    if (rest.empty()) continue;
+    replaces = true;
+    bool here = !moved && (!s.in_transaction || phase.run == PhaseRun::SameTransaction);
+    if (!here) moved = true;
+    int level = 0;
+    if (!here && s.in_transaction) {
+      if (!block_open) chunks.push_back({0, "with op.get_context().autocommit_block():"});
+      block_open = true;
+      level = 1;
+    }
+    bool one_call = phase.atomic && !here && rest.size() > 1;
+    if (shared_call && one_call) return fail("op.execute() with several statements: split it into one call per statement first");
+    if (one_call) {
+      // One op.execute with every statement: PostgreSQL runs it as one implicit transaction.
+      std::string sql;
+      for (const Step* st : rest) {
+        if (st->original_changed || from_original(c, *st)) return fail("an atomic phase mixes the original call with SQL");
+        auto one = sql_for_step(plan, analysis, config, *st);
+        if (!one) return fail("cannot write a step in SQL");
+        sql += *one + ";\n";
+      }
+      for (auto& line : sql_calls(c, sql, true)) chunks.push_back({level, line});
+      continue;
+    }
+    for (const Step* st : rest) {
+      if (shared_call && here && !st->original_changed)
+        return fail("op.execute() with several statements: split it into one call per statement first");
+      if (shared_call && !here && st->original_changed)
+        return fail("op.execute() with several statements: split it into one call per statement first");
+      if (st->original_changed) shared_original = st;
+      auto code = step_code(c, *st, false);
+      if (!code) return fail("cannot write a step for Alembic");
+      for (auto& line : *code) chunks.push_back({level, line});
+    }
+  }
+
+  std::vector<TextEdit> edits;
+  if (!before.empty()) {
+    const Stmt* first = first_code(def);
+    if (!first) return fail("the function has no statement to insert before");
+    auto first_indent = indent_before(text, first->range.begin);
+    if (!first_indent) return fail("the function's first statement shares its line");
+    uint32_t ls = line_start(text, first->range.begin);
+    std::string ins;
+    for (const auto& line : before) ins += *first_indent + line + c.eol;
+    // Not a zero-width insertion: a second copy of this fix in the same pass conflicts instead of
+    // inserting the line twice.
+    edits.push_back({{ls, first->range.begin}, ins + *first_indent});
+  }
+  if (replaces && shared_call) {
+    // The call stays: this statement's keyword edits (each widened over the character before it,
+    // so a duplicate of this fix conflicts instead of inserting twice), then what runs after.
+    if (!shared_original) return fail("op.execute() with several statements: split it into one call per statement first");
+    for (TextEdit e : sql_original_edits(plan, analysis, text, config, *shared_original)) {
+      if (e.range.size() == 0 && e.range.begin > c.call->range.begin)
+        e = {{e.range.begin - 1, e.range.end}, std::string(1, text[e.range.begin - 1]) + e.new_text};
+      edits.push_back(std::move(e));
+    }
+    std::vector<Chunk> tail(chunks.begin() + 1, chunks.end());
+    if (!tail.empty()) edits.push_back({{c.st->range.end, c.st->range.end}, c.eol + c.indent + join_chunks(c, tail)});
+  } else if (replaces) {
+    if (chunks.empty()) return fail("nothing to write");
+    std::string replacement = join_chunks(c, chunks);
+    TextEdit e = minimal(text, c.st->range, replacement);
+    if (e.range.size() > 0 || !e.new_text.empty()) edits.push_back(std::move(e));
+  }
+  if (!edits.empty())
+    if (auto imp = op_import(text, module, c.eol)) edits.push_back(*imp);
+  std::stable_sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) { return a.range.begin < b.range.begin; });
+  for (size_t i = 1; i < edits.size(); ++i)
+    if (edits[i].range.begin < edits[i - 1].range.end) return fail("overlapping edits");
+  if (edits.empty()) return fail("nothing to change");
+  if (!later.empty()) {
+    auto file = later_revision(c, module, later);
+    if (!file) return fail("later phases need a revision file and this one has no literal revision id");
+    out.new_files.push_back(std::move(*file));
+  }
+  out.edits = std::move(edits);
+  out.ok = true;
+  return out;
+}
+
+}  // namespace zerolock::fixes

@@ -1,0 +1,194 @@
+// Exact-text tests of the Alembic renderer (analysis/fixes/alembic_renderer.cpp): layout kept
+// (indent unit, quotes, line endings, multi-line calls), API limited to the target Alembic
+// version, the generated downgrade(), and the LSP code actions going through the same renderer.
+// The golden files and the PostgreSQL proof are in prove_rewrites.py.
+#include <gtest/gtest.h>
+
+#include "fixes/alembic_renderer.h"
+#include "fixes/fix.h"
+#include "server/lsp/rewrite_actions.h"
+
+namespace zerolock::fixes {
+namespace {
+
+const char* kHead =
+    "from alembic import op\n"
+    "import sqlalchemy as sa\n\n"
+    "revision = \"abc123\"\n"
+    "down_revision = \"abc000\"\n\n\n";
+
+Config version(const char* v) {
+  Config c;
+  if (v) c.alembic_version = v;
+  return c;
+}
+
+std::string fixed(const std::string& text, const Config& config, bool unsafe = false, FixAllResult* all = nullptr) {
+  StatementCache cache;
+  FixAllResult r = fix_all("versions/abc123_x.py", text, config, unsafe, cache);
+  if (all) *all = r;
+  return r.text;
+}
+
+Analysis analyse(const std::string& text, const Config& config) {
+  static StatementCache cache;
+  DocumentInput in;
+  in.path = "versions/abc123_x.py";
+  in.text = text;
+  return analyze_document(in, config, cache);
+}
+
+bool fires(const std::string& text, const Config& config, const std::string& rule) {
+  for (const Diagnostic& d : analyse(text, config).diagnostics)
+    if (d.rule == rule) return true;
+  return false;
+}
+
+TEST(AlembicVersion, ParsedFromConfigWithADefault) {
+  EXPECT_EQ(alembic_target(version(nullptr)), (std::pair{1, 13}));
+  EXPECT_EQ(alembic_target(version("1.8")), (std::pair{1, 8}));
+  EXPECT_EQ(alembic_target(version("1.12.1")), (std::pair{1, 12}));
+  EXPECT_FALSE(parse_alembic_version("1"));
+  EXPECT_FALSE(parse_alembic_version("1.x"));
+  EXPECT_FALSE(parse_alembic_version("1.8."));
+  auto parsed = parse_config("alembic_version = \"1.8\"\n", "zerolock.toml");
+  ASSERT_TRUE(std::holds_alternative<Config>(parsed));
+  EXPECT_EQ(*std::get<Config>(parsed).alembic_version, "1.8");
+  EXPECT_TRUE(std::holds_alternative<ConfigError>(parse_config("alembic_version = 18\n", "zerolock.toml")));
+}
+
+TEST(AlembicRender, ConcurrentIndexUsesOnlyTheTargetVersionsApi) {
+  std::string text = std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.create_index(\"ix_users_email\", \"users\", [\"email\"])  # by email\n";
+  std::string v18 = fixed(text, version("1.8"));
+  EXPECT_EQ(v18, std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    with op.get_context().autocommit_block():\n"
+                     "        op.create_index(\"ix_users_email\", \"users\", [\"email\"], postgresql_concurrently=True)  # by email\n");
+  std::string v113 = fixed(text, version("1.13"));
+  EXPECT_NE(v113.find("[\"email\"], postgresql_concurrently=True, if_not_exists=True)"), std::string::npos) << v113;
+  EXPECT_FALSE(fires(v18, version("1.8"), "require-concurrent-index-creation"));
+  EXPECT_EQ(fixed(v18, version("1.8")), v18);  // idempotent
+}
+
+TEST(AlembicRender, KeepsTabsSingleQuotesCrlfAndMultiLineCalls) {
+  std::string text =
+      "from alembic import op\r\n\r\nrevision = 'abc123'\r\ndown_revision = 'abc000'\r\n\r\n\r\n"
+      "def upgrade():\r\n"
+      "\top.execute(\"SET lock_timeout = '2s'\")\r\n"
+      "\top.create_index(\r\n"
+      "\t\t'ix_users_email',\r\n"
+      "\t\t'users',\r\n"
+      "\t\t['email'],\r\n"
+      "\t)\r\n";
+  std::string out = fixed(text, version("1.8"));
+  EXPECT_EQ(out,
+            "from alembic import op\r\n\r\nrevision = 'abc123'\r\ndown_revision = 'abc000'\r\n\r\n\r\n"
+            "def upgrade():\r\n"
+            "\top.execute(\"SET lock_timeout = '2s'\")\r\n"
+            "\twith op.get_context().autocommit_block():\r\n"
+            "\t\top.create_index(\r\n"
+            "\t\t\t'ix_users_email',\r\n"
+            "\t\t\t'users',\r\n"
+            "\t\t\t['email'],\r\n"
+            "\t\t\tpostgresql_concurrently=True,\r\n"
+            "\t\t)\r\n");
+}
+
+TEST(AlembicRender, LockTimeoutGoesToTheStartOfTheFunctionOnce) {
+  std::string text = std::string(kHead) +
+                     "def upgrade():\n"
+                     "    \"\"\"docstring\"\"\"\n"
+                     "    op.add_column(\"users\", sa.Column(\"bio\", sa.Text()))\n"
+                     "    op.drop_column(\"users\", \"legacy\")\n";
+  std::string out = fixed(text, version("1.8"));
+  EXPECT_EQ(out, std::string(kHead) +
+                     "def upgrade():\n"
+                     "    \"\"\"docstring\"\"\"\n"
+                     "    op.execute(\"SET lock_timeout = '5s'\")\n"
+                     "    op.add_column(\"users\", sa.Column(\"bio\", sa.Text()))\n"
+                     "    op.drop_column(\"users\", \"legacy\")\n");
+  EXPECT_FALSE(fires(out, version("1.8"), "missing-lock-timeout"));
+}
+
+TEST(AlembicRender, ForeignKeyNotValidThenValidateInItsOwnTransaction) {
+  std::string text = std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.create_foreign_key(None, \"orders\", \"users\", [\"user_id\"], [\"id\"])\n";
+  std::string out = fixed(text, version("1.8"));
+  EXPECT_EQ(out, std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.create_foreign_key(\"orders_user_id_fkey\", \"orders\", \"users\", [\"user_id\"], [\"id\"], "
+                     "postgresql_not_valid=True)\n"
+                     "    with op.get_context().autocommit_block():\n"
+                     "        op.execute(\"ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey\")\n");
+}
+
+TEST(AlembicRender, GeneratedDowngradeWhenMissing) {
+  std::string text = std::string(kHead) +
+                     "def upgrade() -> None:\n"
+                     "    op.add_column(\"users\", sa.Column(\"bio\", sa.Text(), nullable=True))\n"
+                     "    op.create_table(\"tags\", sa.Column(\"id\", sa.BigInteger(), primary_key=True))\n";
+  Config config = version("1.8");
+  EXPECT_TRUE(fires(text, config, "missing-downgrade"));
+  std::string safe_only = fixed(text, config);
+  EXPECT_EQ(safe_only.find("def downgrade"), std::string::npos);  // rolling back drops data: unsafe
+  std::string out = fixed(text, config, true);
+  EXPECT_NE(out.find("\n\n\ndef downgrade() -> None:\n"
+                     "    op.drop_table(\"tags\")\n"
+                     "    op.drop_column(\"users\", \"bio\")\n"),
+            std::string::npos)
+      << out;
+  EXPECT_FALSE(fires(out, config, "missing-downgrade"));
+  EXPECT_FALSE(fires(out, config, "downgrade-not-inverse"));
+}
+
+TEST(AlembicRender, NothingInsideBatchOrLoopsAndNoCrashOnBrokenPython) {
+  std::string text = std::string(kHead) +
+                     "def upgrade():\n"
+                     "    with op.batch_alter_table(\"users\") as batch_op:\n"
+                     "        batch_op.create_index(\"ix_a\", [\"a\"])\n"
+                     "    for t in (\"a\", \"b\"):\n"
+                     "        op.create_index(\"ix_\" + t, t, [\"x\"])\n";
+  std::string out = fixed(text, version("1.8"));
+  EXPECT_EQ(out.find("postgresql_concurrently"), std::string::npos) << out;
+  std::string broken = text + "def downgrade(:\n";
+  EXPECT_NO_THROW(fixed(broken, version("1.8"), true));
+}
+
+TEST(AlembicRender, LspOffersTheAlembicRewrite) {
+  auto text = std::make_shared<const std::string>(std::string(kHead) +
+                                                  "def upgrade():\n"
+                                                  "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                                                  "    op.create_index(\"ix_users_email\", \"users\", [\"email\"])\n");
+  lsp::AnalyzedDocument doc;
+  doc.text = text;
+  doc.config = std::make_shared<const Config>(version("1.8"));
+  doc.lines = LineIndex(*text);
+  doc.analysis = analyse(*text, *doc.config);
+  const auto& provider = lsp::rewrite_actions();
+  bool found = false;
+  for (const auto& d : doc.analysis.diagnostics) {
+    if (d.rule != "require-concurrent-index-creation") continue;
+    std::vector<lsp::ProposedAction> actions;
+    provider.propose(doc, d, actions);
+    for (const auto& a : actions) {
+      found = true;
+      EXPECT_EQ(a.kind, "quickfix");
+      auto edits = provider.edits(doc, a.data);
+      ASSERT_FALSE(edits.empty());
+      std::string all;
+      for (const auto& e : edits) all += e.new_text;
+      EXPECT_NE(all.find("autocommit_block"), std::string::npos) << all;
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace zerolock::fixes
