@@ -70,6 +70,28 @@ bool only_space(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t'; });
 }
 
+// Liquibase 4.3 splits formatted-SQL rollbacks at every ';' whatever splitStatements says, but not
+// inside '...' strings: dollar-quoted bodies of rollback statements are written as string literals.
+std::string single_quoted_bodies(const std::string& q) {
+  static const std::string tag = "$zerolock$";
+  std::string out;
+  size_t at = 0;
+  while (true) {
+    size_t b = q.find(tag, at);
+    size_t e = b == std::string::npos ? b : q.find(tag, b + tag.size());
+    if (e == std::string::npos) break;
+    out += q.substr(at, b - at) + "'";
+    for (char c : q.substr(b + tag.size(), e - b - tag.size())) out += c == '\'' ? std::string("''") : std::string(1, c);
+    out += "'";
+    at = e + tag.size();
+  }
+  return out + q.substr(at);
+}
+std::vector<std::string> single_quoted_bodies(std::vector<std::string> v) {
+  for (std::string& q : v) q = single_quoted_bodies(q);
+  return v;
+}
+
 // A group of statements that becomes one changeSet (or stays in the original one).
 struct Group {
   std::string label;
@@ -347,7 +369,7 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       if (tree && site.change->name != "sql") {
         const std::string& type = site.change->name;
         if (here && ((type == "addForeignKeyConstraint" && version.at_least(4, 12)) || type == "addCheckConstraint") &&
-            st.op.constraint && st.op.constraint->not_valid && !orig_op->constraint->not_valid && st.op.constraint->name == orig_op->constraint->name) {
+            st.op.constraint && orig_op->constraint && st.op.constraint->not_valid && !orig_op->constraint->not_valid && st.op.constraint->name == orig_op->constraint->name) {
           keep_element = true;
           attr_edit = "validate";
           return std::vector<std::string>{};
@@ -484,8 +506,20 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
     Style st;
     st.format = format;
     st.eol = eol;
-    const Node& cs = *site.cs;
-    const Node& ch = *site.change;
+    Node ch = *site.change;  // a copy: YAML block scalars end after their line break, which stays
+    Node cs_copy = *site.cs;
+    if (format == Format::LiquibaseJson) {
+      // JSON keys: the reader's ranges start inside the quotes; edits and columns want the quote.
+      auto widen = [&](Node& n) {
+        if (n.range.begin > 0 && text[n.range.begin - 1] == '"') --n.range.begin;
+        for (liquibase::Attr& a : n.attrs)
+          if (a.name_range.begin > 0 && text[a.name_range.begin - 1] == '"') --a.name_range.begin;
+      };
+      widen(ch);
+      widen(cs_copy);
+    }
+    const Node& cs = cs_copy;
+    while (ch.range.end > ch.range.begin && (text[ch.range.end - 1] == '\n' || text[ch.range.end - 1] == '\r')) --ch.range.end;
     if (format == Format::LiquibaseXml) {
       st.item_indent = line_indent(text, cs.range.begin);
       st.child_indent = spaces(column(text, ch.range.begin));
@@ -556,16 +590,21 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
         } else if (!ch.attrs.empty()) {
           const liquibase::Attr& la = ch.attrs.back();
           uint32_t at = la.value_range.end;
+          // Written as a replacement of the byte before, never a bare insertion: two fixes of the
+          // same change (two rules, one recipe) then conflict in fix_all instead of both applying.
+          auto after_byte = [&](uint32_t p, const std::string& ins) -> TextEdit {
+            return {{p - 1, p}, std::string(1, text[p - 1]) + ins};
+          };
           if (format == Format::LiquibaseXml) {
-            edits.push_back({{at + 1, at + 1}, " " + attr_edit + "=\"false\""});
+            edits.push_back(after_byte(at + 1, " " + attr_edit + "=\"false\""));
           } else if (format == Format::LiquibaseYaml) {
             uint32_t le = line_end(text, at);
-            edits.push_back({{le, le}, eol + spaces(column(text, la.name_range.begin)) + attr_edit + ": false"});
+            edits.push_back(after_byte(le, eol + spaces(column(text, la.name_range.begin)) + attr_edit + ": false"));
           } else {
             if (at < text.size() && text[at] == '"') ++at;
             bool own_line = only_space(text.substr(line_start(text, la.name_range.begin), column(text, la.name_range.begin)));
-            edits.push_back({{at, at}, own_line ? "," + eol + spaces(column(text, la.name_range.begin - 1)) + "\"" + attr_edit + "\": false"
-                                                : ", \"" + attr_edit + "\": false"});
+            edits.push_back(after_byte(at, own_line ? "," + eol + spaces(column(text, la.name_range.begin)) + "\"" + attr_edit + "\": false"
+                                                : ", \"" + attr_edit + "\": false"));
           }
         } else {
           return refuse("cannot place the attribute");
@@ -635,7 +674,9 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       }
       std::string rb = lbfix::rollback_text(*cs_rollback, rs);
       if (site.rollback) {
-        edits.push_back({site.rollback->range, rb});
+        ByteRange r = site.rollback->range;
+        if (format == Format::LiquibaseJson && r.begin > 0 && text[r.begin - 1] == '"') --r.begin;
+        edits.push_back({r, rb});
       } else {
         const Node* lastc = nullptr;
         for (const Node& c : cs.children)
@@ -695,6 +736,8 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
     }
   } else {
     // ---- formatted SQL ----
+    if (cs_rollback) cs_rollback = single_quoted_bodies(*cs_rollback);
+    for (Group& g : groups) g.rollback = single_quoted_bodies(g.rollback);
     auto t = sqltext::statement_tokens(text, s.range);
     ByteRange body = sqltext::body_range(t, s.range);
     auto join = [&](const std::vector<std::string>& stmts) {

@@ -66,20 +66,15 @@ def data(db):
 
 
 def schema(db):
-    lines = prove.schema_dump(db, {}, True).splitlines()
-    # Liquibase's own bookkeeping tables are the same on both sides but absent before the first update.
-    out, skip = [], False
-    for line in lines:
-        if any(f"public.{t}" in line for t in LIQUIBASE_TABLES):
-            skip = line.startswith("CREATE TABLE") or skip
-            if not line.startswith("CREATE TABLE"):
-                continue
-        if skip:
-            if line.startswith(")"):
-                skip = False
-            continue
-        out.append(line)
-    return "\n".join(out)
+    """The normalised schema dump without Liquibase's own bookkeeping tables (absent before the first update)."""
+    out, statement = [], []
+    for line in prove.schema_dump(db, {}, True).splitlines():
+        statement.append(line)
+        if line.rstrip().endswith(";"):
+            if not any(t in " ".join(statement) for t in LIQUIBASE_TABLES):
+                out.extend(statement)
+            statement = []
+    return "\n".join(out + statement)
 
 
 def count_changesets(zerolock, paths):

@@ -26,7 +26,8 @@ Config config_for(const std::string& version) {
   return c;
 }
 
-// Comments of the document as written (XML <!-- -->, YAML #, SQL --), from line starts only.
+// Comments of the document as written (XML <!-- -->, YAML #, SQL --), from line starts only;
+// formatted SQL --rollback lines are the changeset's rollback, which the rewrite replaces.
 std::vector<std::string> comments(const std::string& text, Format f) {
   std::vector<std::string> out;
   size_t at = 0;
@@ -37,7 +38,7 @@ std::vector<std::string> comments(const std::string& text, Format f) {
     if (k != std::string::npos) {
       std::string body = line.substr(k);
       bool c = (f == Format::LiquibaseXml && body.rfind("<!--", 0) == 0) || (f == Format::LiquibaseYaml && body[0] == '#') ||
-               (f == Format::LiquibaseSql && body.rfind("--", 0) == 0);
+               (f == Format::LiquibaseSql && body.rfind("--", 0) == 0 && body.rfind("--rollback", 0) != 0);
       if (c) out.push_back(body);
     }
     if (nl == std::string::npos) break;
