@@ -279,11 +279,13 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
     return f;
   };
   liquibase::Version version = liquibase::target_version(config, text);
-  // SET lock_timeout before a statement that another fix rewrites would split its changeSet
-  // needlessly (and CONCURRENTLY needs no lock_timeout): that fix goes first.
+  // SET lock_timeout in a changeSet that another fix rewrites would be in its way (a sql change
+  // joins the changes, with an explicit rollback), and CONCURRENTLY needs none: that fix goes first.
   if (plan.recipe == "lock-timeout") {
     for (const Diagnostic& d : analysis.diagnostics) {
-      if (d.statement != plan.statement || d.rule == plan.rule) continue;
+      if (d.statement < 0 || d.rule == plan.rule || static_cast<size_t>(d.statement) >= statements.size() ||
+          statements[static_cast<size_t>(d.statement)].unit != s.unit)
+        continue;
       for (const FixPlan& other : plans_for(analysis, text, config, d))
         if (other.recipe != "lock-timeout" && render_liquibase(other, analysis, text, config).ok)
           return refuse("apply \"" + other.title + "\" first");
@@ -334,7 +336,21 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
     }
   }
   const bool sole = tree ? site.changes.size() == 1 : unit_statements.size() == 1;
-  const bool last = tree ? site.index + 1 == site.changes.size() : unit_statements.back() == &s;
+  // Moving a change out puts it after the changes that follow it: only index builds/drops may
+  // follow (their order does not matter; they are moved out in turn).
+  bool last = true;
+  if (tree) {
+    for (size_t k = site.index + 1; k < site.changes.size(); ++k)
+      last = last && (site.changes[k]->name == "createIndex" || site.changes[k]->name == "dropIndex");
+  } else {
+    bool after = false;
+    for (const Statement* st : unit_statements) {
+      if (after && !(st->parsed && st->parsed->ops.size() == 1 &&
+                     (st->parsed->ops[0].kind == OpKind::CreateIndex || st->parsed->ops[0].kind == OpKind::DropIndex)))
+        last = false;
+      after = after || st == &s;
+    }
+  }
   const bool explicit_rollback = unit->has_rollback;
   const bool cs_in_tx = unit->in_transaction;
 
@@ -438,16 +454,16 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
   }
   if (plan.op_index >= 0 && !L.original_in_place && !L.original_moved && !L.any_in_place && L.before.empty() && L.moved.empty())
     return refuse("nothing to write");
-  // The original is replaced when it does not stay as an element (or as its own text).
-  bool replaces_change = !keep_element && (L.any_in_place || L.original_moved || !L.moved.empty()) &&
-                         !(L.before.size() && !L.any_in_place && L.moved.empty());
+  // takeover: the changeSet becomes the first moved group; moving_out: the change leaves a
+  // changeSet that keeps other changes; replaces_change: the change's text is replaced in place.
   bool takeover = sole && !L.any_in_place && !L.moved.empty();
-  if (!takeover && !L.any_in_place && !L.moved.empty()) {
-    // The change leaves a changeSet that keeps other changes.
-    if (!last) return refuse("other changes follow it in its changeSet; split the changeSet first");
+  bool moving_out = !takeover && !L.any_in_place && !L.moved.empty();
+  bool replaces_change = !keep_element && (takeover || L.any_in_place);
+  if (moving_out) {
+    if (!last) return refuse("other changes (not index builds) follow it in its changeSet; split the changeSet first");
     if (explicit_rollback) return refuse("its changeSet has other changes and a rollback of its own; split the changeSet first");
+    if (!L.before.empty()) return refuse("cannot both insert before the change and move it");
   }
-  if (!takeover && !L.any_in_place && L.moved.empty()) replaces_change = false;  // only insertions before it
 
   // Attributes of the original changeSet that new ones copy.
   std::vector<std::pair<std::string, std::string>> copied;
@@ -503,6 +519,7 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
 
   if (tree) {
     // ---- style ----
+    std::string yaml_dash = "- ";  // the dash and spaces before the change's key, as written
     Style st;
     st.format = format;
     st.eol = eol;
@@ -529,11 +546,18 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       size_t cs_col = column(text, cs.range.begin);
       const liquibase::Attr* first = cs.attrs.empty() ? nullptr : &cs.attrs.front();
       size_t key_col = first ? column(text, first->name_range.begin) : cs_col + 2;
-      st.item_indent = spaces(cs_col >= 2 ? cs_col - 2 : 0);
+      // The "- " before a key: its dash column (the dash may be followed by more than one space).
+      auto dash_col = [&](uint32_t key) {
+        uint32_t k = key;
+        while (k > 0 && text[k - 1] == ' ') --k;
+        return k > 0 && text[k - 1] == '-' ? column(text, k - 1) : (column(text, key) >= 2 ? column(text, key) - 2 : 0);
+      };
+      st.item_indent = spaces(dash_col(cs.range.begin));
       st.key_indent = spaces(key_col);
       st.unit = spaces(key_col > cs_col ? key_col - cs_col : 2);
-      size_t ch_col = column(text, ch.range.begin);
-      st.child_indent = spaces(ch_col >= 2 ? ch_col - 2 : 0);  // the "- " of the change
+      st.child_indent = spaces(dash_col(ch.range.begin));  // the "- " of the change
+      yaml_dash = std::string(text.substr(line_start(text, ch.range.begin) + st.child_indent.size(),
+                                          column(text, ch.range.begin) - st.child_indent.size()));
     } else {
       size_t key_col = column(text, cs.range.begin);
       const liquibase::Attr* first = cs.attrs.empty() ? nullptr : &cs.attrs.front();
@@ -552,7 +576,7 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
     if (format == Format::LiquibaseXml) {
       sep = eol + st.child_indent;
     } else if (format == Format::LiquibaseYaml) {
-      sep = eol + st.child_indent + "- ";
+      sep = eol + st.child_indent + yaml_dash;
     } else {
       uint32_t b = ch.range.begin;
       while (b > 0 && text[b - 1] != '{') --b;
@@ -613,9 +637,8 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       if (!L.in_place_post.empty()) edits.push_back({{ch.range.end, ch.range.end}, sep + items(L.in_place_post)});
     }
     // A moved-out change from a changeSet that keeps other changes: delete it.
-    if (!takeover && !L.any_in_place && !L.moved.empty()) {
+    if (moving_out) {
       edits.clear();
-      if (!L.before.empty()) return refuse("cannot both insert before and move the change");
       uint32_t b = ch.range.begin, e = ch.range.end;
       if (format == Format::LiquibaseJson) {
         b = json_obj_begin, e = json_obj_end;
@@ -759,9 +782,8 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       return std::any_of(v.begin(), v.end(), [](const std::string& q) { return q.find('$') != std::string::npos; });
     };
     if (has_dollar(pre) || (cs_rollback && has_dollar(*cs_rollback))) need_no_split = true;
-    if (!takeover && !L.any_in_place && !L.moved.empty()) {
+    if (moving_out) {
       edits.clear();
-      if (!L.before.empty()) return refuse("cannot both insert before and move the statement");
       uint32_t b = s.range.begin, e = s.range.end;
       uint32_t ls = line_start(text, b), le = line_end(text, e);
       if (only_space(text.substr(ls, b - ls)) && only_space(text.substr(e, le - e))) {
