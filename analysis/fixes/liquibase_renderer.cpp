@@ -461,6 +461,8 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
   bool replaces_change = !keep_element && (takeover || L.any_in_place);
   if (moving_out) {
     if (!last) return refuse("other changes (not index builds) follow it in its changeSet; split the changeSet first");
+    // The first change never leaves (the changeSet never ends up empty; once alone it is taken over).
+    if (tree ? site.index == 0 : unit_statements.front() == &s) return refuse("the changes after it go first");
     if (explicit_rollback) return refuse("its changeSet has other changes and a rollback of its own; split the changeSet first");
     if (!L.before.empty()) return refuse("cannot both insert before the change and move it");
   }
@@ -537,6 +539,24 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
     }
     const Node& cs = cs_copy;
     while (ch.range.end > ch.range.begin && (text[ch.range.end - 1] == '\n' || text[ch.range.end - 1] == '\r')) --ch.range.end;
+    if (format == Format::LiquibaseYaml) {
+      // yaml-cpp ends a flow mapping at its last scalar: the item runs to the end of its last line
+      // (the lines after it indented deeper than its dash belong to it).
+      uint32_t k = ch.range.begin;
+      while (k > 0 && text[k - 1] == ' ') --k;
+      size_t dash = k > 0 && text[k - 1] == '-' ? column(text, k - 1) : column(text, ch.range.begin);
+      uint32_t e = line_end(text, ch.range.end);
+      while (e < text.size()) {
+        uint32_t next = e + 1;
+        if (text[e] == '\r' && next < text.size() && text[next] == '\n') ++next;
+        uint32_t ne = line_end(text, next);
+        std::string_view line = text.substr(next, ne - next);
+        size_t ind = line.find_first_not_of(" \t");
+        if (ind == std::string_view::npos || ind <= dash) break;  // a blank or shallower line ends it
+        e = ne;
+      }
+      ch.range.end = e;
+    }
     if (format == Format::LiquibaseXml) {
       st.item_indent = line_indent(text, cs.range.begin);
       st.child_indent = spaces(column(text, ch.range.begin));
@@ -656,10 +676,18 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       }
       uint32_t ls = line_start(text, b), le = line_end(text, e);
       if (only_space(text.substr(ls, b - ls)) && only_space(text.substr(e, le - e))) {
-        b = ls;
-        e = le;
-        if (e < text.size() && text[e] == '\r') ++e;
-        if (e < text.size() && text[e] == '\n') ++e;
+        // Whole lines: the line break *before* them goes, so an insertion at the end of the
+        // changeSet's last line (the new changeSets) stays outside the deleted range.
+        if (ls > 0) {
+          b = ls - 1;
+          if (b > 0 && text[b - 1] == '\r') --b;
+          e = le;
+        } else {
+          b = ls;
+          e = le;
+          if (e < text.size() && text[e] == '\r') ++e;
+          if (e < text.size() && text[e] == '\n') ++e;
+        }
       }
       edits.push_back({{b, e}, ""});
     }
@@ -726,7 +754,8 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
     for (size_t g = takeover ? 1 : 0; g < groups.size(); ++g) {
       NewChangeSet n;
       n.author = author;
-      n.id = R.unique_id(id + "-" + slug(groups[g].label));
+      // Several changes: the change's position keeps ids apart when fixes of two of them apply in one pass.
+      n.id = R.unique_id(id + (sole ? "" : "-" + std::to_string(site.index + 1)) + "-" + slug(groups[g].label));
       n.run_in_transaction = groups[g].in_transaction;
       n.attrs = copied;
       n.statements = groups[g].statements;
@@ -852,7 +881,9 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
         parts.push_back(gr.statements);
       }
       for (size_t p = 0; p < parts.size(); ++p) {
-        std::string nid = R.unique_id(id + "-" + slug(gr.label) + (parts.size() > 1 ? "-" + std::to_string(p + 1) : ""));
+        size_t position = static_cast<size_t>(std::find(unit_statements.begin(), unit_statements.end(), &s) - unit_statements.begin()) + 1;
+        std::string nid = R.unique_id(id + (sole ? "" : "-" + std::to_string(position)) + "-" + slug(gr.label) +
+                                      (parts.size() > 1 ? "-" + std::to_string(p + 1) : ""));
         std::vector<std::string> rbk = p + 1 == parts.size() ? gr.rollback : std::vector<std::string>{};
         std::string h = "--changeset " + author + ":" + nid;
         if (!gr.in_transaction) h += " runInTransaction:false";

@@ -161,7 +161,8 @@ TEST(LiquibaseRewrites, ForeignKeyValidateFalseFrom412) {
     bool recent = std::string(version) == "4.12";
     EXPECT_EQ(fixed.text.find("referencedColumnNames=\"id\" validate=\"false\"/>") != std::string::npos, recent) << fixed.text;
     EXPECT_EQ(fixed.text.find("REFERENCES users (id) NOT VALID") != std::string::npos, !recent) << fixed.text;
-    EXPECT_NE(fixed.text.find("<changeSet id=\"fk-validate\" author=\"bob\">"), std::string::npos) << fixed.text;
+    // The changeSet holds two changes: the new id names the change's position.
+    EXPECT_NE(fixed.text.find("<changeSet id=\"fk-2-validate\" author=\"bob\">"), std::string::npos) << fixed.text;
     EXPECT_NE(fixed.text.find("ALTER TABLE orders VALIDATE CONSTRAINT fk_orders_user"), std::string::npos);
     Analysis after = lbtest::analyze(fixed.text, "db/changelog.xml", config);
     for (const Diagnostic& d : after.diagnostics) {
@@ -193,6 +194,29 @@ TEST(LiquibaseRewrites, RefusesToReorderChanges) {
     }
   }
   EXPECT_TRUE(seen);
+}
+
+// Several index builds in one changeSet: each gets a changeSet of its own, the first keeps the id.
+TEST(LiquibaseRewrites, SeveralIndexesInOneChangeSet) {
+  std::string text =
+      "databaseChangeLog:\n"
+      "  - changeSet:\n"
+      "      id: ix\n"
+      "      author: a\n"
+      "      changes:\n"
+      "        - createIndex: {indexName: ix_a, tableName: users, columns: [{column: {name: a}}]}\n"
+      "        - createIndex: {indexName: ix_b, tableName: users, columns: [{column: {name: b}}]}\n"
+      "        - createIndex: {indexName: ix_c, tableName: users, columns: [{column: {name: c}}]}\n";
+  Config config = config_for("4.3.3");
+  fixes::FixAllResult fixed = fixes::fix_all("db/changelog.yaml", text, config, false, lbtest::cache());
+  Analysis after = lbtest::analyze(fixed.text, "db/changelog.yaml", config);
+  ASSERT_EQ(after.migration.units.size(), 3u) << fixed.text;
+  EXPECT_EQ(after.migration.units[0].name, "a:ix");
+  for (const MigrationUnit& u : after.migration.units) EXPECT_FALSE(u.in_transaction) << u.name;
+  for (const char* ix : {"ix_a", "ix_b", "ix_c"})
+    EXPECT_NE(fixed.text.find(std::string("CREATE INDEX CONCURRENTLY IF NOT EXISTS ") + ix), std::string::npos) << fixed.text;
+  for (const Diagnostic& d : after.diagnostics) EXPECT_NE(d.severity, Severity::Error) << d.rule << ": " << d.message;
+  EXPECT_EQ(fixes::fix_all("db/changelog.yaml", fixed.text, config, false, lbtest::cache()).text, fixed.text);
 }
 
 }  // namespace
