@@ -11,7 +11,7 @@ For the rewrite fixtures (tests/fixtures/liquibase_rewrites: XML, YAML, JSON, fo
      rename recipe adds the new column at the end), and so must the data of the fixture tables;
   5. `rollbackCount N` of every rewritten changeSet on B must succeed and leave B's schema and data
      as they were before the update.
-The two updates run in parallel (one JVM each); four JVM runs in all.
+The two updates run in parallel (one JVM each); three JVM runs in all.
 """
 import argparse
 import concurrent.futures

@@ -13,6 +13,7 @@
 
 #include "fixes/fix.h"
 #include "liquibase/changelog_tree.h"
+#include "server/lsp/rewrite_actions.h"
 #include "support.h"
 
 namespace zerolock {
@@ -217,6 +218,35 @@ TEST(LiquibaseRewrites, SeveralIndexesInOneChangeSet) {
     EXPECT_NE(fixed.text.find(std::string("CREATE INDEX CONCURRENTLY IF NOT EXISTS ") + ix), std::string::npos) << fixed.text;
   for (const Diagnostic& d : after.diagnostics) EXPECT_NE(d.severity, Severity::Error) << d.rule << ": " << d.message;
   EXPECT_EQ(fixes::fix_all("db/changelog.yaml", fixed.text, config, false, lbtest::cache()).text, fixed.text);
+}
+
+// The LSP offers the same fixes (through fixes::render): a preferred quickfix whose edits make the
+// changeSet non-transactional.
+TEST(LiquibaseRewrites, LspOffersTheChangeSetRewrite) {
+  auto text = std::make_shared<const std::string>(lbtest::read_file(dir() / "changelog.xml"));
+  lsp::AnalyzedDocument doc;
+  doc.text = text;
+  doc.config = std::make_shared<const Config>(config_for("4.3.3"));
+  doc.lines = LineIndex(*text);
+  doc.analysis = lbtest::analyze(*text, (dir() / "changelog.xml").string(), *doc.config);
+  const auto& provider = lsp::rewrite_actions();
+  bool found = false;
+  for (const auto& d : doc.analysis.diagnostics) {
+    if (d.rule != "require-concurrent-index-creation") continue;
+    std::vector<lsp::ProposedAction> actions;
+    provider.propose(doc, d, actions);
+    for (const auto& a : actions) {
+      found = true;
+      EXPECT_EQ(a.kind, "quickfix");
+      EXPECT_TRUE(a.preferred);
+      std::vector<fixes::TextEdit> edits;
+      for (const auto& e : provider.edits(doc, a.data)) edits.push_back({e.range, e.new_text});
+      std::string fixed = fixes::apply_edits(*text, edits);
+      EXPECT_NE(fixed.find("<changeSet id=\"1\" author=\"alice\" runInTransaction=\"false\">"), std::string::npos) << fixed;
+      EXPECT_NE(fixed.find("DROP INDEX CONCURRENTLY IF EXISTS ix_x_users_email"), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(found);
 }
 
 }  // namespace
