@@ -109,14 +109,7 @@ struct Renderer {
   const Statement& s;
   Format format;
   std::string eol;
-  RenderedFix out;
-  std::vector<TextEdit> edits;
   std::set<std::string> ids;  // changeSet ids in the file
-
-  bool fail(std::string why) {
-    out.why_not = std::move(why);
-    return false;
-  }
 
   std::string unique_id(const std::string& base) {
     std::string id = base;
@@ -272,7 +265,7 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
   const Statement& s = statements[static_cast<size_t>(plan.statement)];
   if (!s.parsed || s.parsed->error) return fail_out;
   const Format format = analysis.migration.format;
-  Renderer R{plan, analysis, text, config, s, format, text.find("\r\n") != std::string_view::npos ? "\r\n" : "\n", {}, {}, {}};
+  Renderer R{plan, analysis, text, config, s, format, text.find("\r\n") != std::string_view::npos ? "\r\n" : "\n", {}};
   auto refuse = [&](std::string why) {
     RenderedFix f;
     f.why_not = std::move(why);
@@ -621,9 +614,6 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
     if (replaces_change || takeover) {
       const std::vector<std::string>& body = takeover ? *first_items : L.in_place_pre;
       pre.insert(pre.end(), body.begin(), body.end());
-      if (!keep_element) {
-        // in_place_post only exists with a kept element
-      }
       if (pre.empty()) return refuse("nothing left in place");
       edits.push_back({ch.range, items(pre)});
     } else {
@@ -761,21 +751,12 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       n.statements = groups[g].statements;
       n.rollback = groups[g].rollback;
       n.comment = "zerolock: " + plan.title + " (" + groups[g].label + (groups[g].later_deploy ? ", deploy later" : "") + ")";
-      after_cs += lbfix::changeset_text(n, ns);
-      after_cs += "\x03";
+      std::string one = lbfix::changeset_text(n, ns);
+      if (format == Format::LiquibaseXml) after_cs += eol + eol + st.item_indent + one;
+      else if (format == Format::LiquibaseYaml) after_cs += eol + st.item_indent + one;
+      else after_cs += "," + eol + st.item_indent + one;
     }
     if (!after_cs.empty()) {
-      std::string joined;
-      size_t at0 = 0;
-      while (true) {
-        size_t k = after_cs.find('\x03', at0);
-        if (k == std::string::npos) break;
-        std::string one = after_cs.substr(at0, k - at0);
-        if (format == Format::LiquibaseXml) joined += eol + eol + st.item_indent + one;
-        else if (format == Format::LiquibaseYaml) joined += eol + st.item_indent + one;
-        else joined += "," + eol + st.item_indent + one;
-        at0 = k + 1;
-      }
       uint32_t at = cs.range.end;
       if (format == Format::LiquibaseYaml) {
         if (at > 0 && text[at - 1] == '\n') --at;
@@ -784,7 +765,7 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
         while (at < text.size() && text[at] != '}') ++at;
         if (at < text.size()) ++at;
       }
-      edits.push_back({{at, at}, joined});
+      edits.push_back({{at, at}, after_cs});
     }
   } else {
     // ---- formatted SQL ----
