@@ -13,6 +13,7 @@
 #include "fixes/alembic_renderer.h"
 #include "fixes/fix.h"
 #include "fixes/sql_text.h"
+#include "fixes/liquibase_renderer.h"
 
 namespace zerolock::fixes {
 namespace {
@@ -496,6 +497,7 @@ RenderedFix render_sql(const FixPlan& plan, const Analysis& analysis, std::strin
 RenderedFix render(const FixPlan& plan, const Analysis& analysis, std::string_view text, const Config& config) {
   if (analysis.migration.format == Format::Sql) return render_sql(plan, analysis, text, config);
   if (analysis.migration.format == Format::Alembic) return render_alembic(plan, analysis, text, config);
+  if (analysis.migration.tool == MigrationTool::Liquibase) return render_liquibase(plan, analysis, text, config);
   RenderedFix out;
   out.why_not = std::string("no ") + format_name(analysis.migration.format) + " renderer yet";
   return out;
