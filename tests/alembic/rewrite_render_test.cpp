@@ -180,7 +180,7 @@ TEST(AlembicRender, LspOffersTheAlembicRewrite) {
     for (const auto& a : actions) {
       found = true;
       EXPECT_EQ(a.kind, "quickfix");
-      auto edits = provider.edits(doc, a.data);
+      auto edits = provider.edits(doc, a.data).edits;
       ASSERT_FALSE(edits.empty());
       std::string all;
       for (const auto& e : edits) all += e.new_text;

@@ -240,7 +240,7 @@ TEST(LiquibaseRewrites, LspOffersTheChangeSetRewrite) {
       EXPECT_EQ(a.kind, "quickfix");
       EXPECT_TRUE(a.preferred);
       std::vector<fixes::TextEdit> edits;
-      for (const auto& e : provider.edits(doc, a.data)) edits.push_back({e.range, e.new_text});
+      for (const auto& e : provider.edits(doc, a.data).edits) edits.push_back({e.range, e.new_text});
       std::string fixed = fixes::apply_edits(*text, edits);
       EXPECT_NE(fixed.find("<changeSet id=\"1\" author=\"alice\" runInTransaction=\"false\">"), std::string::npos) << fixed;
       EXPECT_NE(fixed.find("DROP INDEX CONCURRENTLY IF EXISTS ix_x_users_email"), std::string::npos);
