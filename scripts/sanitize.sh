@@ -32,6 +32,7 @@ built=$(date +%s)
 echo "sanitize: build took $((built - started)) s" >&2
 # halt_on_error: the first report fails the test; leaks are reported (LeakSanitizer) too.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=0}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 cd "$build_dir"
 status=0

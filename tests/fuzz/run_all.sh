@@ -72,6 +72,9 @@ seeds() {
   done < <(find "${existing[@]}" -type f -size -32k \( "${pattern[@]:--true}" \) ! -name README.md -print0 2>/dev/null | sort -z)
 }
 
+# Third-party leaks only (see the file); our own stay reported.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 status=0
 summary=()
 for t in "${targets[@]}"; do

@@ -5,6 +5,7 @@
 // Invariants: every message the endpoint sends is valid JSON-RPC; the decoder never holds more
 // than it was fed; the round trip gives back exactly the body.
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include "protocol/endpoint.h"
@@ -73,7 +74,7 @@ int fuzz_framing(const uint8_t* data, size_t size) {
     reply.result(json{{"n", r.params.at("n").get<int>() + 1}, {"s", r.params.at("s").get<std::string>()}});
   });
   endpoint.on_request("fuzz/later", [&io](const Request&, Reply reply) {
-    io.post([reply] { reply.result(reply.cancelled()); });  // answered after a possible $/cancelRequest
+    asio::post(io, [reply] { reply.result(reply.cancelled()); });  // answered after a possible $/cancelRequest
   });
   endpoint.on_notification("fuzz/note", [](const Notification& n) { (void)n.params.at("x").get<std::string>(); });
   for (auto& frame : decode_in_chunks(input, size)) {
@@ -82,8 +83,10 @@ int fuzz_framing(const uint8_t* data, size_t size) {
     } else {
       endpoint.frame_error(std::get<FrameError>(frame));
     }
+    io.restart();  // poll() leaves the context stopped once it ran out of work
     io.poll();
   }
+  io.restart();
   io.run();
   FUZZ_CHECK(endpoint.requests_in_flight() == 0, "a request was never answered");
 
