@@ -93,7 +93,10 @@ SplitResult resplit(const SplitResult& old_split, const TextEdit& edit, std::str
   // after it, even after a space, belongs to it. Bytes before the edit are the same in both texts.
   while (first_affected != old.begin()) {
     const ByteRange& previous = *std::prev(first_affected);
-    if (previous.end > 0 && previous.end <= new_text.size() && new_text[previous.end - 1] == ';') break;
+    // ... and so may the last statement even if its last byte is a ';': that ';' may be nested
+    // ("(;" is one unterminated statement). Found by the text_sync fuzz target.
+    const bool last_of_old = std::prev(first_affected) == std::prev(old.end());
+    if (!last_of_old && previous.end > 0 && previous.end <= new_text.size() && new_text[previous.end - 1] == ';') break;
     --first_affected;
   }
   uint32_t start = first_affected == old.begin() ? 0 : std::prev(first_affected)->end;

@@ -178,7 +178,10 @@ int fuzz_text_sync(const uint8_t* data, size_t size) {
     if (in.byte() % 4 != 0) {  // the worker analyses now (else the next change is coalesced with this one)
       split = sql::resplit(split, *pending, text);
       sql::SplitResult fresh = sql::split(text);
-      FUZZ_CHECK(same_split(split, fresh), "incremental split " + describe(split) + " != fresh split " + describe(fresh));
+      FUZZ_CHECK(same_split(split, fresh), "incremental split " + describe(split) + " != fresh split " + describe(fresh) +
+                                               " of text [" + text + "] (composed edit " + std::to_string(pending->begin) +
+                                               ".." + std::to_string(pending->end) + " +" +
+                                               std::to_string(pending->new_length) + ")");
       pending.reset();
     }
   }
