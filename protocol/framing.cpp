@@ -70,11 +70,6 @@ HeaderParse parse_header_block(std::string_view block) {
 }  // namespace
 
 void FrameDecoder::feed(std::string_view bytes) {
-  if (skipping_ > 0) {
-    size_t drop = std::min(skipping_, bytes.size());
-    skipping_ -= drop;
-    bytes.remove_prefix(drop);
-  }
   buffer_.append(bytes);
 }
 
@@ -96,6 +91,17 @@ std::optional<Frame> FrameDecoder::skip_garbage(std::string message) {
 }
 
 std::optional<Frame> FrameDecoder::next() {
+  if (resyncing_) {
+    size_t header_start = find_header_start(buffer_, pos_);
+    if (header_start == std::string::npos) {
+      // Keep a possible partial "Content-Length" at the end; drop the rest unseen.
+      pos_ = std::max(pos_, buffer_.size() - std::min(buffer_.size(), kContentLength.size()));
+      compact();
+      return std::nullopt;
+    }
+    pos_ = header_start;
+    resyncing_ = false;
+  }
   if (!body_length_) {
     std::string_view view(buffer_);
     view.remove_prefix(pos_);
@@ -121,13 +127,15 @@ std::optional<Frame> FrameDecoder::next() {
     HeaderParse header = parse_header_block(view.substr(0, header_end));
     if (!header.error.empty()) return skip_garbage(header.error);
     if (*header.content_length > kMaxContentLength) {
-      size_t body_start = pos_ + header_end + kHeaderEnd.size();
-      size_t available = buffer_.size() - body_start;
-      size_t drop = std::min(available, *header.content_length);
-      skipping_ = *header.content_length - drop;
-      pos_ = body_start + drop;
+      // Refused without allocating it: the body (if it ever comes) is skipped like garbage up to
+      // the next header, so the messages after it are still served.
+      pos_ += header_end + kHeaderEnd.size();
+      resyncing_ = true;
       compact();
-      return Frame{FrameError{"Content-Length " + std::to_string(*header.content_length) + " exceeds the limit"}};
+      FrameError error{"Content-Length " + std::to_string(*header.content_length) + " exceeds the limit of " +
+                           std::to_string(kMaxContentLength) + " bytes; message refused",
+                       true};
+      return Frame{std::move(error)};
     }
     pos_ += header_end + kHeaderEnd.size();
     body_length_ = header.content_length;

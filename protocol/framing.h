@@ -14,6 +14,7 @@ namespace zerolock::protocol {
 
 struct FrameError {
   std::string message;
+  bool too_large = false;  // a Content-Length over kMaxContentLength: the client should hear of it
 };
 
 // A complete body, or a framing error the decoder has already skipped past.
@@ -21,8 +22,10 @@ using Frame = std::variant<std::string, FrameError>;
 
 class FrameDecoder {
  public:
-  // Bodies above this are refused (and skipped) rather than buffered.
-  static constexpr size_t kMaxContentLength = 256u * 1024u * 1024u;
+  // Bodies above this are refused, never buffered or allocated: the decoder reports the error and
+  // resynchronises on the next header (the refused body's bytes are scanned past, not stored).
+  // 64 MB: a 16 MB document (limits::kMaxDocumentBytes) with JSON escaping still fits.
+  static constexpr size_t kMaxContentLength = 64u * 1024u * 1024u;
   // A header block longer than this without its blank line is garbage.
   static constexpr size_t kMaxHeaderBytes = 8192;
 
@@ -40,7 +43,7 @@ class FrameDecoder {
   size_t pos_ = 0;
   // Set once a header block was parsed and we are waiting for its body.
   std::optional<size_t> body_length_;
-  size_t skipping_ = 0;  // bytes of an oversized body still to be dropped
+  bool resyncing_ = false;  // after a refused body: dropping bytes until the next header
 };
 
 // "Content-Length: N\r\n\r\n" + body.

@@ -9,11 +9,32 @@ MalformedMessage malformed(json id, ErrorCode code, std::string message) {
 
 bool valid_id(const json& id) { return id.is_number_integer() || id.is_string(); }
 
+// nlohmann's parser is iterative, but copying, comparing and dumping a json value recurse per
+// level: a body nested deeper than kMaxJsonDepth is refused before it becomes a tree.
+bool nested_too_deep(std::string_view body) {
+  size_t depth = 0;
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (c == '"') {
+      for (++i; i < body.size() && body[i] != '"'; ++i)
+        if (body[i] == '\\') ++i;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::variant<Message, MalformedMessage> parse_message(std::string_view body) {
   // nlohmann's lexer rejects ill-formed UTF-8 inside strings, so invalid UTF-8 ends up here as a
   // ParseError too.
+  if (nested_too_deep(body))
+    return malformed(nullptr, ErrorCode::ParseError,
+                     "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels; message refused");
   json doc = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return malformed(nullptr, ErrorCode::ParseError, "invalid JSON or invalid UTF-8");
   if (doc.is_array()) return malformed(nullptr, ErrorCode::InvalidRequest, "JSON-RPC batches are not supported");

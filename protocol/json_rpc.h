@@ -60,6 +60,9 @@ struct MalformedMessage {
   RpcError error;
 };
 
+// LSP messages nest a few levels; a body nested deeper is refused with a ParseError.
+inline constexpr size_t kMaxJsonDepth = 128;
+
 std::variant<Message, MalformedMessage> parse_message(std::string_view body);
 
 // Serialisation; invalid UTF-8 in strings is replaced (U+FFFD) rather than throwing.

@@ -1,4 +1,5 @@
 #include "alembic/alembic_front_end.h"
+#include "text/input_limits.h"
 
 #include <pg_query.h>
 
@@ -1177,6 +1178,21 @@ class FrontEnd {
 }  // namespace
 
 AlembicParse parse_alembic(std::string path, std::string_view text, StatementCache& cache) {
+  // The Python parser recurses per nesting level: pathologically nested input is reported instead.
+  if (auto too_deep = limits::python_too_deep(text)) {
+    AlembicParse out;
+    out.migration.path = std::move(path);
+    out.migration.format = Format::Alembic;
+    out.migration.tool = MigrationTool::Alembic;
+    Diagnostic d;
+    d.rule = "syntax-error";
+    d.severity = Severity::Error;
+    d.message = "Alembic revision: " + limits::too_deep_message(*too_deep);
+    uint32_t at = std::min<uint32_t>(too_deep->offset, static_cast<uint32_t>(text.size()));
+    d.range = {at, std::min<uint32_t>(at + 1, static_cast<uint32_t>(text.size()))};
+    out.migration.frontend_diagnostics.push_back(std::move(d));
+    return out;
+  }
   FrontEnd fe(std::move(path), text, cache);
   return fe.run();
 }

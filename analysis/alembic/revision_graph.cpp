@@ -1,4 +1,5 @@
 #include "alembic/revision_graph.h"
+#include "text/path_confinement.h"
 
 #include <filesystem>
 #include <fstream>
@@ -56,6 +57,8 @@ std::vector<Sibling> directory_revisions(const fs::path& dir) {
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (!it->is_regular_file(ec) || it->path().extension() != ".py") continue;
+    // A symlink out of the versions directory is not one of its revisions: never read it.
+    if (it->is_symlink(ec) && !resolves_inside(dir, it->path())) continue;
     std::string p = it->path().string();
     uintmax_t size = it->file_size(ec);
     fs::file_time_type mtime = it->last_write_time(ec);

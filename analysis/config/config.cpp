@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "text/path_confinement.h"
 
 #include <algorithm>
 #include <cctype>
@@ -200,9 +201,14 @@ std::optional<std::filesystem::path> find_config(const std::filesystem::path& st
   if (ec) return std::nullopt;
   if (!std::filesystem::is_directory(dir, ec)) dir = dir.parent_path();
   std::filesystem::path stop_abs = stop.empty() ? std::filesystem::path() : std::filesystem::absolute(stop, ec);
+  // Confinement: with a stop directory (the workspace root), nothing outside it is looked at, and
+  // a zerolock.toml that is a symlink out of it is ignored.
+  if (!stop_abs.empty() && !resolves_inside(stop_abs, dir)) return std::nullopt;
   while (!dir.empty()) {
     std::filesystem::path candidate = dir / "zerolock.toml";
-    if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+    if (std::filesystem::is_regular_file(candidate, ec) &&
+        (stop_abs.empty() || resolves_inside(stop_abs, candidate)))
+      return candidate;
     if (!stop_abs.empty() && dir == stop_abs) break;
     std::filesystem::path parent = dir.parent_path();
     if (parent == dir) break;

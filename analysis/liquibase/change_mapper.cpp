@@ -754,7 +754,10 @@ struct IncludeWalker {
           if (files.size() > 5000) break;
         }
         std::sort(files.begin(), files.end());
-        for (const fs::path& f : files) follow(fs::weakly_canonical(f, ec), at, top);
+        for (const fs::path& f : files) {
+          fs::path canon = fs::weakly_canonical(f, ec);
+          if (!ec && inside(canon)) follow(canon, at, top);  // a symlink out of the bound is not read
+        }
       }
     }
     stack.pop_back();

@@ -5,14 +5,24 @@
 
 #include "engine/front_ends.h"
 #include "liquibase/change_mapper.h"
+#include "text/input_limits.h"
 
 namespace zerolock::liquibase {
 namespace {
 
 Migration parse_tree_format(Format format, const DocumentInput& input, const Config& config, StatementCache& cache) {
-  ReadResult r = format == Format::LiquibaseXml ? read_xml(input.text)
-               : format == Format::LiquibaseJson ? read_json(input.text)
-                                                 : read_yaml(input.text);
+  // Pathologically nested input is reported, never handed to the recursive readers.
+  std::optional<limits::TooDeep> too_deep = format == Format::LiquibaseXml ? limits::xml_too_deep(input.text)
+                                          : format == Format::LiquibaseJson ? limits::json_too_deep(input.text)
+                                                                            : limits::yaml_too_deep(input.text);
+  ReadResult r;
+  if (too_deep) {
+    r.error = ReadError{limits::too_deep_message(*too_deep), too_deep->offset};
+  } else {
+    r = format == Format::LiquibaseXml ? read_xml(input.text)
+      : format == Format::LiquibaseJson ? read_json(input.text)
+                                        : read_yaml(input.text);
+  }
   if (r.root) return map_changelog(*r.root, input.text, input.path, format, config, cache);
   Migration m;
   m.path = input.path;

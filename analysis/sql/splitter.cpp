@@ -93,7 +93,10 @@ SplitResult resplit(const SplitResult& old_split, const TextEdit& edit, std::str
   // after it, even after a space, belongs to it. Bytes before the edit are the same in both texts.
   while (first_affected != old.begin()) {
     const ByteRange& previous = *std::prev(first_affected);
-    if (previous.end > 0 && previous.end <= new_text.size() && new_text[previous.end - 1] == ';') break;
+    // ... and so may the last statement even if its last byte is a ';': that ';' may be nested
+    // ("(;" is one unterminated statement). Found by the text_sync fuzz target.
+    const bool last_of_old = std::prev(first_affected) == std::prev(old.end());
+    if (!last_of_old && previous.end > 0 && previous.end <= new_text.size() && new_text[previous.end - 1] == ';') break;
     --first_affected;
   }
   uint32_t start = first_affected == old.begin() ? 0 : std::prev(first_affected)->end;
@@ -105,6 +108,11 @@ SplitResult resplit(const SplitResult& old_split, const TextEdit& edit, std::str
     uint32_t stop = to_end ? static_cast<uint32_t>(new_text.size()) : static_cast<uint32_t>(stop_it->end + delta);
     Window w = split_window(new_text, start, stop);
     bool synced = !to_end && !w.error && w.clean_end && !w.statements.empty() && w.statements.back().end == stop;
+    // A lexical error (an unterminated quote or comment being typed) changes how the text before
+    // it splits too (split() puts the error's statement from its own rules): re-split from
+    // scratch, so the incremental result always equals split(new_text). Found by the text_sync
+    // fuzz target (tests/fuzz/regressions/text_sync/).
+    if (to_end && w.error) return split(new_text);
     if (synced || to_end) {
       SplitResult result;
       result.statements.assign(old.begin(), first_affected);

@@ -10,6 +10,7 @@
 
 #include "engine/analysis.h"
 #include "engine/front_ends.h"
+#include "text/input_limits.h"
 
 namespace zerolock::cli {
 namespace fs = std::filesystem;
@@ -56,6 +57,12 @@ bool looks_like_migration(const fs::path& path, std::string_view head) {
 Inputs collect_inputs(const CommonOptions& options) {
   Inputs inputs;
   auto add_file = [&](const fs::path& path) {
+    std::error_code size_error;
+    uintmax_t size = fs::file_size(path, size_error);
+    if (!size_error && size > limits::kMaxDocumentBytes) {
+      inputs.errors.push_back(path.string() + ": " + limits::too_large_message(size));
+      return;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
       inputs.errors.push_back(path.string() + ": cannot read: " + std::strerror(errno));
@@ -73,6 +80,7 @@ Inputs collect_inputs(const CommonOptions& options) {
     if (arg == "-") {
       auto text = read_all(std::cin);
       if (!text) inputs.errors.push_back("<stdin>: read error");
+      else if (text->size() > limits::kMaxDocumentBytes) inputs.errors.push_back("<stdin>: " + limits::too_large_message(text->size()));
       else inputs.files.push_back({options.stdin_filename.value_or("<stdin>.sql"), std::move(*text)});
       continue;
     }

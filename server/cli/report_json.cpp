@@ -31,6 +31,7 @@ void write_json(std::ostream& out, const std::vector<std::unique_ptr<FileReport>
     files.push_back({{"path", r->path},
                      {"format", format_name(r->analysis.migration.format)},
                      {"tool", migration_tool_name(r->analysis.migration.tool)},
+                     {"statements", r->analysis.migration.statements.size()},  // added for the corpus sweep
                      {"diagnostics", diagnostics}});
   }
   Totals t = count(reports);

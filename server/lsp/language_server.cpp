@@ -27,7 +27,11 @@ LanguageServer::~LanguageServer() { worker_.stop(); }
 int LanguageServer::run() {
   transport_.start(protocol::Transport::Handlers{
       [this](std::string body) { endpoint_.receive(body); },
-      [this](const protocol::FrameError& error) { endpoint_.frame_error(error); },
+      [this](const protocol::FrameError& error) {
+        endpoint_.frame_error(error);
+        // A refused oversized message loses what the client sent: the user must hear of it.
+        if (error.too_large) show_message(1, "zerolock: " + error.message);
+      },
       [this] {
         spdlog::info("end of input");
         finish(phase_ == Phase::ShutDown ? 0 : 1);

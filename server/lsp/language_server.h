@@ -43,6 +43,7 @@ class LanguageServer {
     std::string language_id;
     int64_t version = 0;
     std::shared_ptr<const std::string> text;
+    bool too_large = false;  // over limits::kMaxDocumentBytes: reported once, not analysed
   };
 
   // lifecycle.cpp
@@ -53,6 +54,8 @@ class LanguageServer {
   // text_sync.cpp
   void register_text_sync();
   void schedule_analysis(const OpenDocument& doc, std::optional<sql::TextEdit> edit, bool reset);
+  // False (and the document reported once, its worker state dropped) while it is too large.
+  bool within_size_limit(OpenDocument& doc);
   // feature_requests.cpp
   void register_features();
   void run_feature(const protocol::Request& request, protocol::Reply reply,

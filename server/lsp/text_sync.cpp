@@ -8,6 +8,7 @@
 #include "server/lsp/positions.h"
 #include "server/lsp/text_edit.h"
 #include "server/lsp/uri.h"
+#include "text/input_limits.h"
 
 namespace zerolock::lsp {
 
@@ -27,6 +28,31 @@ void LanguageServer::schedule_analysis(const OpenDocument& doc, std::optional<sq
   worker_.analyse(std::move(request));
 }
 
+bool LanguageServer::within_size_limit(OpenDocument& doc) {
+  if (doc.text->size() <= limits::kMaxDocumentBytes) {
+    if (!doc.too_large) return true;
+    // Back under the limit: the worker forgot it, so it is analysed from scratch.
+    doc.too_large = false;
+    schedule_analysis(doc, std::nullopt, /*reset=*/true);
+    return false;
+  }
+  if (doc.too_large) return false;  // already reported
+  doc.too_large = true;
+  worker_.close(doc.id);  // no stale analysis answers feature requests for the new text
+  std::string message = "zerolock: " + doc.uri + ": " + limits::too_large_message(doc.text->size());
+  show_message(2, message);
+  if (!pull_diagnostics_) {
+    json diagnostic{{"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}}},
+                    {"severity", 2},
+                    {"source", "zerolock"},
+                    {"code", "document-too-large"},
+                    {"message", limits::too_large_message(doc.text->size())}};
+    endpoint_.notify(protocol::method::kPublishDiagnostics,
+                     {{"uri", doc.uri}, {"version", doc.version}, {"diagnostics", json::array({diagnostic})}});
+  }
+  return false;
+}
+
 void LanguageServer::register_text_sync() {
   endpoint_.on_notification("textDocument/didOpen", [this](const protocol::Notification& n) {
     if (phase_ != Phase::Running) return;
@@ -40,7 +66,7 @@ void LanguageServer::register_text_sync() {
     doc.text = std::make_shared<const std::string>(item.at("text").get<std::string>());
     if (auto old = documents_.find(doc.uri); old != documents_.end()) worker_.close(old->second.id);
     auto& stored = documents_[doc.uri] = std::move(doc);
-    schedule_analysis(stored, std::nullopt, /*reset=*/true);
+    if (within_size_limit(stored)) schedule_analysis(stored, std::nullopt, /*reset=*/true);
   });
 
   endpoint_.on_notification("textDocument/didChange", [this](const protocol::Notification& n) {
@@ -62,7 +88,7 @@ void LanguageServer::register_text_sync() {
     auto& result = std::get<AppliedChanges>(applied);
     doc->text = std::make_shared<const std::string>(std::move(result.text));
     doc->version = version;
-    schedule_analysis(*doc, result.edit, /*reset=*/false);
+    if (within_size_limit(*doc)) schedule_analysis(*doc, result.edit, /*reset=*/false);
   });
 
   endpoint_.on_notification("textDocument/didClose", [this](const protocol::Notification& n) {

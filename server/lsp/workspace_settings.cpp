@@ -29,7 +29,8 @@ void LanguageServer::apply_settings(const json& section) {
 }
 
 void LanguageServer::reanalyse_all() {
-  for (const auto& [uri, doc] : documents_) schedule_analysis(doc, std::nullopt, /*reset=*/false);
+  for (const auto& [uri, doc] : documents_)
+    if (!doc.too_large) schedule_analysis(doc, std::nullopt, /*reset=*/false);
   if (pull_diagnostics_ && client_diagnostic_refresh_) endpoint_.request("workspace/diagnostic/refresh", nullptr, nullptr);
   if (client_inlay_hint_refresh_) endpoint_.request("workspace/inlayHint/refresh", nullptr, nullptr);
 }

@@ -44,6 +44,9 @@ def main():
     causes = collections.Counter()
     failures = []
     rules = collections.Counter()
+    # Per format (the JSON report's "format"): files, statements, files with syntax errors, causes.
+    per_format = collections.defaultdict(lambda: {"files": 0, "statements": 0, "files_with_syntax_errors": 0,
+                                                  "syntax_errors_by_cause": collections.Counter()})
     for i in range(0, len(files), BATCH):
         batch = files[i:i + BATCH]
         try:
@@ -63,6 +66,14 @@ def main():
             stats["files"] += 1
             diags = entry["diagnostics"]
             syntax = [d for d in diags if d["rule"] == "syntax-error"]
+            fmt = per_format[entry.get("format", "?")]
+            fmt["files"] += 1
+            fmt["statements"] += entry.get("statements", 0)
+            stats["statements"] += entry.get("statements", 0)
+            if syntax:
+                fmt["files_with_syntax_errors"] += 1
+            for d in syntax:
+                fmt["syntax_errors_by_cause"][d["message"].split(" at or near")[0][:120]] += 1
             unsupported = [d for d in diags if d["rule"] == "unsupported-format"]
             if unsupported:
                 stats["files not analysed (format)"] += 1
@@ -74,7 +85,10 @@ def main():
                 stats["files parsed cleanly"] += 1
             for d in diags:
                 rules[d["rule"]] += 1
-    summary = {"files": stats["files"], "parsed_cleanly": stats["files parsed cleanly"],
+    by_format = {name: dict(v, syntax_errors_by_cause=dict(v["syntax_errors_by_cause"].most_common()))
+                 for name, v in sorted(per_format.items())}
+    summary = {"files": stats["files"], "statements": stats["statements"], "by_format": by_format,
+               "parsed_cleanly": stats["files parsed cleanly"],
                "with_syntax_errors": stats["files with syntax errors"],
                "not_analysed": stats["files not analysed (format)"],
                "syntax_error_causes": dict(causes.most_common()), "findings_by_rule": dict(rules.most_common()),
@@ -83,6 +97,10 @@ def main():
     if "--summary-json" in sys.argv:
         with open(sys.argv[sys.argv.index("--summary-json") + 1], "w") as f:
             json.dump(summary, f, indent=2)
+    for name, v in sorted(per_format.items()):
+        print(f"{name}: {v['files']} files, {v['statements']} statements, "
+              f"{v['files_with_syntax_errors']} files with syntax errors "
+              f"({sum(v['syntax_errors_by_cause'].values())} errors)")
     found = sum(1 for _ in files)
     print(f"{found} files swept, {len(failures)} crashes or hangs")
     print(f"{stats['files'] - len(failures)} passed, {len(failures)} failed")

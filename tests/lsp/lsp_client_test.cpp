@@ -443,3 +443,37 @@ static void replay_random_edits(LspTestClient& client, bool utf16, int edits, un
 
 TEST_F(Lsp, RandomIncrementalEditsUtf16) { replay_random_edits(client, true, 2000, 4); }
 TEST_F(Lsp, RandomIncrementalEditsUtf8) { replay_random_edits(client, false, 500, 8); }
+
+// ---- Limits (issue 9) ----
+TEST_F(Lsp, DocumentOverTheSizeLimitIsReportedOnceAndNotAnalysed) {
+  client.initialize();
+  // 17 MB of CREATE INDEX statements: analysed, this would give thousands of findings.
+  std::string big;
+  std::string line = "CREATE INDEX ix ON users (email);\n";
+  while (big.size() <= 17u * 1024u * 1024u) big += line;
+  client.notify("textDocument/didOpen", open_params(big));
+  json diagnostics = diagnostics_for(client, 1);
+  ASSERT_EQ(diagnostics.size(), 1u) << diagnostics.dump().substr(0, 400);
+  EXPECT_EQ(diagnostics[0]["code"], "document-too-large");
+  auto message = client.notification("window/showMessage");
+  ASSERT_TRUE(message);
+  EXPECT_NE((*message)["params"]["message"].get<std::string>().find("more than the 16 MB"), std::string::npos);
+  // Still too large after an edit: no second report, no analysis.
+  client.notify("textDocument/didChange", change_params(2, {{"start", pos(0, 0)}, {"end", pos(0, 0)}}, "-- x\n"));
+  // Cut back to one statement: analysed again, from scratch.
+  client.notify("textDocument/didChange",
+                {{"textDocument", {{"uri", kUri}, {"version", 3}}}, {"contentChanges", {{{"text", line}}}}});
+  json after = diagnostics_for(client, 3);
+  EXPECT_TRUE(has_code(after, "require-concurrent-index-creation")) << after.dump();
+  EXPECT_EQ(client.seen("window/showMessage").size(), 1u);
+}
+
+TEST_F(Lsp, OversizedMessageIsRefusedWithAMessageAndTheSessionContinues) {
+  client.initialize();
+  client.send_raw("Content-Length: 999999999999\r\n\r\n{\"jsonrpc\":\"2.0\"");
+  auto message = client.notification("window/showMessage");
+  ASSERT_TRUE(message);
+  EXPECT_NE((*message)["params"]["message"].get<std::string>().find("exceeds the limit"), std::string::npos);
+  json response = client.call("shutdown", nullptr);
+  EXPECT_TRUE(response.contains("result"));
+}

@@ -148,3 +148,39 @@ TEST(LspTypes, NegotiatesPositionEncoding) {
 TEST(LspTypes, NegativePositionIsRejected) {
   EXPECT_THROW(json::parse(R"({"line":-1,"character":0})").get<Position>(), json::exception);
 }
+
+// ---- Limits (issue 9): an oversized message is refused without being buffered, and the
+// messages after it are still served; deeply nested JSON is a parse error, not a deep tree.
+TEST(Framing, OversizedBodyIsRefusedAndTheNextMessageServed) {
+  FrameDecoder decoder;
+  size_t claimed = FrameDecoder::kMaxContentLength + 1;
+  decoder.feed("Content-Length: " + std::to_string(claimed) + "\r\n\r\n");
+  auto frames = drain(decoder);
+  ASSERT_EQ(frames.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<FrameError>(frames[0]));
+  EXPECT_TRUE(std::get<FrameError>(frames[0]).too_large);
+  EXPECT_NE(std::get<FrameError>(frames[0]).message.find("exceeds the limit"), std::string::npos);
+  // 8 MB of the refused body arrive in 64 KB chunks: never buffered.
+  std::string chunk(65536, 'x');
+  for (int i = 0; i < 128; ++i) {
+    decoder.feed(chunk);
+    EXPECT_TRUE(drain(decoder).empty());
+    ASSERT_LT(decoder.buffered(), 2 * chunk.size());
+  }
+  decoder.feed(encode_frame(R"({"jsonrpc":"2.0","method":"after"})"));
+  frames = drain(decoder);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_TRUE(is_body(frames[0], R"({"jsonrpc":"2.0","method":"after"})"));
+}
+
+TEST(JsonRpc, DeeplyNestedJsonIsAParseError) {
+  std::string deep(100000, '[');
+  deep += std::string(100000, ']');
+  auto parsed = parse_message(R"({"jsonrpc":"2.0","method":"m","params":{"x":)" + deep + "}}");
+  ASSERT_TRUE(std::holds_alternative<MalformedMessage>(parsed));
+  EXPECT_EQ(std::get<MalformedMessage>(parsed).error.code, ErrorCode::ParseError);
+  EXPECT_NE(std::get<MalformedMessage>(parsed).error.message.find("nested deeper"), std::string::npos);
+  // Brackets inside strings do not count; a normal depth parses.
+  std::string shallow = R"({"jsonrpc":"2.0","method":"m","params":{"s":")" + std::string(1000, '[') + R"(","a":[[[1]]]}})";
+  EXPECT_TRUE(std::holds_alternative<Message>(parse_message(shallow)));
+}
