@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 build_dir=${1:-build}
 
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config ccache
   libpg-query-dev libprotobuf-c-dev nlohmann-json3-dev libasio-dev libspdlog-dev libtomlplusplus-dev
   libgtest-dev libbenchmark-dev
   libpugixml-dev libyaml-cpp-dev
@@ -27,7 +27,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 fi
 
+# ccache: the suite builds the code twice (plain and sanitized); rebuilds of an unchanged tree, in
+# any clone (paths are made relative to the clone), come from the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 if [ ! -f "$build_dir/build.ninja" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${ZEROLOCK_BUILD_TYPE:-RelWithDebInfo}" ${ZEROLOCK_CMAKE_ARGS:-} >&2
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${ZEROLOCK_BUILD_TYPE:-RelWithDebInfo}" "${launcher[@]}" ${ZEROLOCK_CMAKE_ARGS:-} >&2
 fi
 cmake --build "$build_dir" -j2 >&2

@@ -15,11 +15,11 @@ cd ..
 # Hardening (tests/fuzz/README.md): one clang build with ASan + UBSan + fuzzer instrumentation
 # (build-asan) serves both steps, so CI compiles the code twice, not three times.
 #  1. The C++ test binaries under the sanitizers (a sanitizer report fails the test).
-#  2. Every libFuzzer target for ZEROLOCK_FUZZ_SECONDS (default 12) on the seed corpora; a crash
+#  2. Every libFuzzer target for ZEROLOCK_FUZZ_SECONDS (default 6) on the seed corpora; a crash
 #     fails the run and leaves its reproducer in tests/fuzz/regressions/.
 # ZEROLOCK_SKIP_HARDENING=1 skips both.
 if [ "${ZEROLOCK_SKIP_HARDENING:-0}" != 1 ]; then
   scripts/sanitize.sh build-asan || status=$?
-  ZEROLOCK_FUZZ_BUILD_DIR=build-asan tests/fuzz/run_all.sh "${ZEROLOCK_FUZZ_SECONDS:-12}" || status=$?
+  ZEROLOCK_FUZZ_BUILD_DIR=build-asan tests/fuzz/run_all.sh "${ZEROLOCK_FUZZ_SECONDS:-6}" || status=$?
 fi
 exit $status
