@@ -121,7 +121,7 @@ void AnalysisWorker::run_analysis(AnalysisRequest request) {
   uint64_t hits = doc.cache.hits();
   uint64_t misses = doc.cache.misses();
   try {
-    doc.analysis = analyze_document(input, *doc.config, doc.cache);
+    doc.analysis = analyze_document(input, *doc.config, doc.cache, &doc.rule_cache);
     doc.analysed = true;
     ++doc.generation;
   } catch (const std::exception& e) {

@@ -32,24 +32,36 @@ json to_lsp_diagnostic(const AnalyzedDocument& doc, const Diagnostic& d, ColumnE
 
 namespace {
 
-void append_string(std::string& out, std::string_view text) {
+bool needs_escape(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
+
+// Runs of characters that need no escape are appended whole: a 1 MB migration's diagnostics are
+// megabytes of message text, written on every edit.
+void append_escaped(std::string& out, std::string_view text) {
   static const char* hex = "0123456789abcdef";
-  out += '"';
-  for (char c : text) {
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (!needs_escape(c)) continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
     auto u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
     } else if (c == '\n') {
       out += "\\n";
-    } else if (u < 0x20) {
+    } else {
       out += "\\u00";
       out += hex[u >> 4];
       out += hex[u & 15];
-    } else {
-      out += c;
     }
   }
+  out.append(text.data() + run, text.size() - run);
+}
+
+void append_string(std::string& out, std::string_view text) {
+  out += '"';
+  append_escaped(out, text);
   out += '"';
 }
 
@@ -67,9 +79,12 @@ void append_range(std::string& out, protocol::Range r) {
 
 }  // namespace
 
-std::string lsp_diagnostic_text(const AnalyzedDocument& doc, const Diagnostic& d, ColumnEncoding encoding,
-                                bool documented_rule) {
-  std::string out = R"({"range":)";
+namespace {
+
+// Appends one diagnostic's LSP JSON to `out` (no temporary string per diagnostic).
+void append_lsp_diagnostic(std::string& out, const AnalyzedDocument& doc, const Diagnostic& d, ColumnEncoding encoding,
+                           bool documented_rule) {
+  out += R"({"range":)";
   append_range(out, to_range(doc.lines, d.range, encoding));
   out += R"(,"severity":)" + std::to_string(lsp_severity(d.severity));
   out += R"(,"source":"zerolock","code":)";
@@ -79,8 +94,13 @@ std::string lsp_diagnostic_text(const AnalyzedDocument& doc, const Diagnostic& d
     append_string(out, rule_doc_url(d.rule));
     out += '}';
   }
-  out += R"(,"message":)";
-  append_string(out, d.help.empty() ? d.message : d.message + "\n" + d.help);
+  out += R"(,"message":")";
+  append_escaped(out, d.message);
+  if (!d.help.empty()) {
+    out += "\\n";
+    append_escaped(out, d.help);
+  }
+  out += '"';
   out += R"(,"data":{"rule":)";
   append_string(out, d.rule);
   out += R"(,"statement":)" + std::to_string(d.statement) + R"(,"version":)" + std::to_string(doc.version) + "}";
@@ -99,6 +119,14 @@ std::string lsp_diagnostic_text(const AnalyzedDocument& doc, const Diagnostic& d
     out += ']';
   }
   out += '}';
+}
+
+}  // namespace
+
+std::string lsp_diagnostic_text(const AnalyzedDocument& doc, const Diagnostic& d, ColumnEncoding encoding,
+                                bool documented_rule) {
+  std::string out;
+  append_lsp_diagnostic(out, doc, d, encoding, documented_rule);
   return out;
 }
 
@@ -112,7 +140,7 @@ std::string lsp_diagnostics_text(const AnalyzedDocument& doc, ColumnEncoding enc
     auto it = documented.find(d.rule);
     if (it == documented.end()) it = documented.emplace(d.rule, RuleRegistry::find(d.rule) != nullptr).first;
     if (out.size() > 1) out += ',';
-    out += lsp_diagnostic_text(doc, d, encoding, it->second);
+    append_lsp_diagnostic(out, doc, d, encoding, it->second);
   }
   out += ']';
   return out;
