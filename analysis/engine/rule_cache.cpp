@@ -22,10 +22,15 @@ void RuleResultCache::begin(const Config& config, const Migration& migration) {
     previous_.clear();
     return;
   }
-  // Entries the last analysis did not use are dropped here: memory stays at about one
-  // generation of the document's statements.
-  previous_ = std::move(current_);
-  current_.clear();
+  // Entries stay across analyses (rebuilding the map per edit would cost as much as the rules).
+  // Each edit adds at most the entries of the statements it changed; once the map holds about
+  // twice the document's statements it becomes the previous generation, from which the next
+  // analysis carries over what it still uses. Memory stays bounded, and no edit re-checks more
+  // than the statements it changed.
+  if (current_.size() > 2 * migration.statements.size() + 1024) {
+    previous_ = std::move(current_);
+    current_.clear();
+  }
 }
 
 bool RuleResultCache::same_context(const Statement& s, const StatementFacts& f, const Context& c) {
@@ -46,8 +51,8 @@ bool RuleResultCache::replay(const Migration& migration, const std::vector<State
   const Statement& s = migration.statements[index];
   if (!s.parsed) return false;
   const Entry* entry = find(current_, s, facts[index]);
-  if (!entry) {
-    // Carry the previous analysis's entry over to this one.
+  if (!entry && !previous_.empty()) {
+    // Carry the previous generation's entry over.
     auto it = previous_.find(s.parsed.get());
     if (it != previous_.end()) {
       for (const auto& candidate : it->second) {

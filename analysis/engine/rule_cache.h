@@ -33,7 +33,7 @@ class RuleResultCache {
   };
 
   // Starts an analysis: drops everything when the configuration or the migration's file-level
-  // fields differ from the previous analysis, and retires last analysis's unused entries.
+  // fields differ from the previous analysis; retires a generation when the map grows large.
   void begin(const Config& config, const Migration& migration);
   // Appends the cached findings of statement `index` (document ranges) to `out`; false on a miss.
   bool replay(const Migration& migration, const std::vector<StatementFacts>& facts, size_t index,
@@ -61,8 +61,8 @@ class RuleResultCache {
   Format format_ = Format::Sql;
   MigrationTool tool_ = MigrationTool::PlainSql;
   bool tool_wraps_ = false;
-  Map current_;   // entries used or made by the analysis in progress
-  Map previous_;  // the previous analysis's entries
+  Map current_;   // entries of the current generation
+  Map previous_;  // the retired generation, carried over entry by entry while still used
   uint64_t hits_ = 0;
   uint64_t misses_ = 0;
 };

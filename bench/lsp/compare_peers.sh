@@ -3,11 +3,14 @@
 # postgres-language-server in one run and prints a table with ratios to zerolock.
 # The peers are npm packages installed at run time into a cache outside the repository
 # (ZEROLOCK_PEERS_DIR, default ~/.cache/zerolock-peers); nothing is committed or vendored.
-# usage: bench/lsp/compare_peers.sh [build-dir] [edits]
+# usage: bench/lsp/compare_peers.sh [build-dir] [edits] [peer-edits]
+# peer-edits (default 10): edits timed for the peers; squawk takes ~25 s per edit of the 1 MB file
+# on the 2-core VM, so 200 of them would take over an hour. p50/p99 of fewer edits are noisier.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../../build}"
 edits="${2:-200}"
+peer_edits="${3:-10}"
 bench="$build/bench/lsp/lsp_latency_bench"
 zerolock="$build/zerolock"
 peers="${ZEROLOCK_PEERS_DIR:-$HOME/.cache/zerolock-peers}"
@@ -25,19 +28,22 @@ if ((${#need[@]})); then
 fi
 # The packages' native binaries, called directly (their node wrappers would add node's start-up
 # to every initialize); fall back to the wrappers.
-squawk="$(ls "$peers"/node_modules/@squawk-cli/*/squawk 2>/dev/null | head -1 || true)"
+squawk="$(ls "$peers"/node_modules/@squawk-cli/*/bin/squawk 2>/dev/null | head -1 || true)"
 [[ -x "$squawk" ]] || squawk="$peers/node_modules/.bin/squawk"
 pgls="$(ls "$peers"/node_modules/@postgres-language-server/cli-*/postgres-language-server 2>/dev/null | head -1 || true)"
 [[ -x "$pgls" ]] || pgls="$peers/node_modules/.bin/postgres-language-server"
 
-run() {  # name command
+run() {  # name command [bench options]
   echo "== $1: $2" >&2
-  "$bench" --name "$1" --server "$2" --edits "$edits" --workdir "$out/$1" | tee "$out/$1.log" >&2 || true
+  "$bench" --name "$1" --server "$2" --workdir "$out/$1" "${@:3}" | tee "$out/$1.log" >&2 || true
 }
-run zerolock "$zerolock lsp"
-run squawk "$squawk server"
-# lsp-proxy talks to a daemon it starts; logs go to the run directory, not the repository.
-run postgres-language-server "$pgls lsp-proxy --log-path=$out/pgls-logs"
+run zerolock "$zerolock lsp" --edits "$edits"
+# squawk server offers pull diagnostics only (diagnosticProvider, no publishDiagnostics).
+run squawk "$squawk server" --pull --edits "$peer_edits"
+# lsp-proxy talks to a daemon it starts (and that outlives it): stopped afterwards. Its logs go
+# to the run directory, not the repository.
+run postgres-language-server "$pgls lsp-proxy --log-path=$out/pgls-logs" --edits "$peer_edits"
+"$pgls" stop >/dev/null 2>&1 || true
 
 echo
 printf '%-26s %12s %12s %12s %12s %12s %8s\n' server initialize_ms open_1MB_ms edit_p50_ms edit_p99_ms rss_100docs_MB diags

@@ -7,7 +7,9 @@
 // the same scripted session runs against squawk and postgres-language-server (compare_peers.sh).
 // A server that syncs full text (textDocumentSync 1) is sent the whole text per edit, as an
 // editor would. Latency ends when the complete publishDiagnostics message has arrived.
-// usage: lsp_latency_bench [--server "CMD"] [--name NAME] [--edits N] [--skip-rss] [zerolock-binary] [edits]
+// A server that only offers pull diagnostics (squawk) is run with --pull: after each change the
+// client sends textDocument/diagnostic and the latency ends with its response.
+// usage: lsp_latency_bench [--server "CMD"] [--name NAME] [--edits N] [--skip-rss] [--pull] [zerolock-binary] [edits]
 // The last line is machine readable: RESULT name init_ms open_ms p50_ms p99_ms rss_mb diagnostics
 #include <unistd.h>
 
@@ -68,6 +70,7 @@ struct Options {
   std::string name = "zerolock";
   int edits = 200;
   bool rss = true;
+  bool pull = false;  // ask with textDocument/diagnostic (LSP 3.17 pull) instead of waiting for a push
   std::string workdir = "/tmp/zerolock-bench";
 };
 
@@ -94,10 +97,20 @@ json open_params(const std::string& uri, const std::string& text) {
   return {{"textDocument", {{"uri", uri}, {"languageId", "sql"}, {"version", 1}, {"text", text}}}};
 }
 
-// The publishDiagnostics for `uri` answering version `version`: the one carrying that version,
-// or, from a server that omits versions, the first one for the uri that arrives after `sent`.
+// The diagnostics for `uri` answering version `version`. Push: the publishDiagnostics carrying that
+// version, or, from a server that omits versions, the first one for the uri that arrives after
+// `sent`. Pull: the response to a textDocument/diagnostic request sent now, its items moved to
+// params.diagnostics so both look alike.
+bool g_pull = false;
 std::optional<Received> wait_diagnostics(BenchClient& client, const std::string& uri, int version,
                                          Clock::time_point sent, std::chrono::milliseconds timeout) {
+  if (g_pull) {
+    auto id = client.request("textDocument/diagnostic", {{"textDocument", {{"uri", uri}}}});
+    auto answer = client.response(id, timeout);
+    if (!answer || !answer->message.contains("result") || !answer->message["result"].is_object()) return std::nullopt;
+    answer->message["params"]["diagnostics"] = answer->message["result"].value("items", json::array());
+    return answer;
+  }
   return client.notification(
       "textDocument/publishDiagnostics",
       [&](const Received& r) {
@@ -126,15 +139,17 @@ int main(int argc, char** argv) {
     else if (a == "--edits" && i + 1 < argc) options.edits = std::atoi(argv[++i]);
     else if (a == "--workdir" && i + 1 < argc) options.workdir = argv[++i];
     else if (a == "--skip-rss") options.rss = false;
+    else if (a == "--pull") options.pull = true;
     else if (a == "--help" || a == "-h") {
       std::printf("usage: lsp_latency_bench [--server \"CMD ARGS\"] [--name NAME] [--edits N] [--workdir DIR] [--skip-rss] "
-                  "[zerolock-binary] [edits]\n");
+                  "[--pull] [zerolock-binary] [edits]\n");
       return 0;
     } else positional.push_back(a);
   }
   if (options.server.empty()) options.server = (positional.size() > 0 ? positional[0] : std::string(ZEROLOCK_BINARY)) + " lsp";
   if (positional.size() > 1) options.edits = std::atoi(positional[1].c_str());
   std::filesystem::create_directories(options.workdir);
+  g_pull = options.pull;
   std::printf("server: %s (%s)\n", options.name.c_str(), options.server.c_str());
   double init_median = -1, open_ms = -1, p50 = -1, p99 = -1, rss_mb = -1;
   long diagnostics = -1;
@@ -224,8 +239,11 @@ int main(int argc, char** argv) {
       client.notify("textDocument/didOpen", open_params(file_uri(path), doc));
     }
     int published = 0;
-    for (int i = 0; i < 100; ++i)
-      if (wait_diagnostics(client, file_uri(options.workdir + "/doc" + std::to_string(i) + ".sql"), 1, start, 60s)) ++published;
+    for (int i = 0; i < 100; ++i) {
+      if (!wait_diagnostics(client, file_uri(options.workdir + "/doc" + std::to_string(i) + ".sql"), 1, start, 60s))
+        break;  // a server that does not answer one will not answer the rest
+      ++published;
+    }
     rss_mb = static_cast<double>(client.peak_rss_kb_tree()) / 1024.0;
     std::printf("peak RSS with 100 open documents of 100 KB: %.1f MB (%d of 100 published diagnostics)\n", rss_mb, published);
     client.stop(5s);
