@@ -18,6 +18,7 @@ namespace zerolock {
 struct RuleSetting {
   std::optional<bool> enabled;
   std::optional<Severity> severity;
+  bool operator==(const RuleSetting&) const = default;
 };
 
 struct Config {
@@ -34,6 +35,7 @@ struct Config {
   std::optional<std::string> alembic_version;    // target Alembic version ("1.8"): fixes use only its API; default 1.13
   std::filesystem::path source;                 // the file it came from, empty for defaults
 
+  bool operator==(const Config&) const = default;  // the rule result cache is valid for one configuration
   [[nodiscard]] bool rule_enabled(const std::string& id, bool default_enabled) const;
   [[nodiscard]] std::optional<int64_t> rows_of(const std::string& table) const;
   [[nodiscard]] bool is_large(const std::string& table) const;

@@ -4,6 +4,7 @@
 
 #include "engine/conventions.h"
 #include "engine/front_ends.h"
+#include "engine/rule_cache.h"
 #include "engine/suppression.h"
 #include "model/schema_state.h"
 #include "rules/rule.h"
@@ -158,28 +159,54 @@ void compute_transactions_and_settings(Migration& migration, std::vector<Stateme
   }
 }
 
-void run_rules(const RuleInput& input, std::vector<Diagnostic>& out) {
+struct EnabledRule {
+  const Rule* rule;
+  Severity severity;
+};
+
+// Whole-migration checks run every time; per-statement rules run statement by statement, each
+// statement's findings replayed from `cache` when its text and context are unchanged.
+void run_rules(const RuleInput& input, RuleResultCache* cache, std::vector<Diagnostic>& out) {
+  std::vector<EnabledRule> per_statement;
   for (const Rule* rule : RuleRegistry::all()) {
     const RuleMeta& meta = rule->meta();
     if (!input.config.rule_enabled(meta.id, meta.enabled_by_default)) continue;
     Severity severity = meta.default_severity;
     auto it = input.config.rules.find(meta.id);
     if (it != input.config.rules.end() && it->second.severity) severity = *it->second.severity;
+    if (rule->as_statement_rule()) {
+      per_statement.push_back({rule, severity});
+      continue;
+    }
     RuleReporter reporter(meta, input, severity, out);
     rule->check(input, reporter);
+  }
+  if (per_statement.empty()) return;
+  if (cache) cache->begin(input.config, input.migration);
+  const auto& statements = input.migration.statements;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    if (cache && cache->replay(input.migration, input.facts, i, out)) continue;
+    size_t first = out.size();
+    StatementInput statement{i, statements[i], input.facts[i], input.migration, input.config};
+    for (const EnabledRule& r : per_statement) {
+      RuleReporter reporter(r.rule->meta(), input, r.severity, out);
+      r.rule->as_statement_rule()->check_statement(statement, reporter);
+    }
+    if (cache) cache->store(input.migration, input.facts, i, out.data() + first, out.size() - first);
   }
 }
 
 }  // namespace
 
-Analysis analyze_migration(Migration migration, std::string_view text, const Config& config) {
+Analysis analyze_migration(Migration migration, std::string_view text, const Config& config,
+                           RuleResultCache* rule_cache) {
   Analysis analysis;
   analysis.facts = compute_facts(migration, config);
   compute_transactions_and_settings(migration, analysis.facts);
   analysis.migration = std::move(migration);
 
   RuleInput input{text, analysis.migration, analysis.facts, config};
-  run_rules(input, analysis.diagnostics);
+  run_rules(input, rule_cache, analysis.diagnostics);
   analysis.diagnostics.insert(analysis.diagnostics.end(), analysis.migration.frontend_diagnostics.begin(),
                               analysis.migration.frontend_diagnostics.end());
   if (!analysis.migration.suppressions.empty()) {
@@ -193,7 +220,8 @@ Analysis analyze_migration(Migration migration, std::string_view text, const Con
   return analysis;
 }
 
-Analysis analyze_document(const DocumentInput& input, const Config& config, StatementCache& cache) {
+Analysis analyze_document(const DocumentInput& input, const Config& config, StatementCache& cache,
+                          RuleResultCache* rule_cache) {
   Format format = detect_format(input);
   std::optional<Migration> migration = parse_with_front_end(format, input, config, cache);
   if (!migration) {
@@ -208,7 +236,7 @@ Analysis analyze_document(const DocumentInput& input, const Config& config, Stat
     d.range = {0, 0};
     migration->frontend_diagnostics.push_back(std::move(d));
   }
-  return analyze_migration(std::move(*migration), input.text, config);
+  return analyze_migration(std::move(*migration), input.text, config, rule_cache);
 }
 
 }  // namespace zerolock

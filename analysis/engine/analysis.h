@@ -15,6 +15,7 @@ namespace zerolock {
 namespace sql {
 struct SplitResult;
 }
+class RuleResultCache;
 
 // Facts about one operation, computed in statement order.
 struct OpFacts {
@@ -22,6 +23,7 @@ struct OpFacts {
   bool index_is_new = false;
   bool column_is_new = false;
   LockEffect effect;
+  bool operator==(const OpFacts&) const = default;
 };
 
 struct StatementFacts {
@@ -31,6 +33,7 @@ struct StatementFacts {
   bool statement_timeout_set = false;
   SessionTimeZone time_zone = SessionTimeZone::Unknown;  // as the migration set it before this statement
   int32_t transaction_ends_at = -1;  // statement index of the COMMIT/ROLLBACK ending its transaction, -1: end of file/tool
+  bool operator==(const StatementFacts&) const = default;
 };
 
 struct Analysis {
@@ -52,8 +55,12 @@ struct DocumentInput {
 Format detect_format(const DocumentInput& input);
 
 // Runs a front end, then the engine. The cache may be shared across documents and calls.
-Analysis analyze_document(const DocumentInput& input, const Config& config, StatementCache& cache);
+// `rule_cache` (one per document, optional) keeps per-statement rule findings between calls, so
+// only statements whose text or context changed are checked again; the result is the same.
+Analysis analyze_document(const DocumentInput& input, const Config& config, StatementCache& cache,
+                          RuleResultCache* rule_cache = nullptr);
 // Runs the engine on a migration a front end produced from `text`.
-Analysis analyze_migration(Migration migration, std::string_view text, const Config& config);
+Analysis analyze_migration(Migration migration, std::string_view text, const Config& config,
+                           RuleResultCache* rule_cache = nullptr);
 
 }  // namespace zerolock

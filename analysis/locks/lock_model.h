@@ -18,6 +18,7 @@ struct RelationLock {
   std::string relation;  // as written (schema-qualified when the source qualifies it)
   LockMode mode = LockMode::None;
   RelationRole role = RelationRole::Table;
+  bool operator==(const RelationLock&) const = default;
 };
 
 struct LockEffect {
@@ -32,6 +33,7 @@ struct LockEffect {
   [[nodiscard]] LockMode strongest() const;
   // Merges another effect (several operations in one statement).
   void merge(const LockEffect& other);
+  bool operator==(const LockEffect&) const = default;  // per-statement rule cache keys
 };
 
 // What is known about the schema beyond the statement: the target PostgreSQL major version and

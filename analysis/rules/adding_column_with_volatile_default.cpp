@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class AddingColumnWithVolatileDefault final : public Rule {
+class AddingColumnWithVolatileDefault final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -34,7 +34,7 @@ columns by `adding-stored-generated-or-serial-column`.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (op.kind != OpKind::AddColumn || !op.column_spec || facts.table_is_new) return;
       const ColumnSpec& c = *op.column_spec;

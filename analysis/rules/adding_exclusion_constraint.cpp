@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class AddingExclusionConstraint final : public Rule {
+class AddingExclusionConstraint final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -28,7 +28,7 @@ can be built `CONCURRENTLY`). Exclusion constraints created with the table are n
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (facts.table_is_new || op.kind != OpKind::AddConstraint || !op.constraint ||
           op.constraint->kind != ConstraintKind::Exclusion)

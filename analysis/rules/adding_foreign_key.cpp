@@ -5,7 +5,7 @@
 namespace zerolock {
 namespace {
 
-class AddingForeignKey final : public Rule {
+class AddingForeignKey final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -35,7 +35,7 @@ table is empty, so only a brief lock on the referenced table is taken.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (facts.table_is_new) return;
       QualifiedName referenced;

@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class AddingPrimaryKey final : public Rule {
+class AddingPrimaryKey final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -30,7 +30,7 @@ A primary key cannot be `NOT VALID`. Safe form:
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (facts.table_is_new) return;
       bool constraint = op.kind == OpKind::AddConstraint && op.constraint &&

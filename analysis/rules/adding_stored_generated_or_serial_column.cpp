@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class AddingStoredGeneratedOrSerialColumn final : public Rule {
+class AddingStoredGeneratedOrSerialColumn final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -30,7 +30,7 @@ Safe alternatives:
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (op.kind != OpKind::AddColumn || !op.column_spec || facts.table_is_new) return;
       const ColumnSpec& c = *op.column_spec;

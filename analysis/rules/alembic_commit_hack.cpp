@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class AlembicCommitHack final : public Rule {
+class AlembicCommitHack final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -29,20 +29,18 @@ after it, keeping Alembic's bookkeeping right.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     const Migration& m = input.migration;
     if (m.tool != MigrationTool::Alembic) return;
-    for (size_t i = 0; i < m.statements.size(); ++i) {
-      const Statement& s = m.statements[i];
-      if (!s.parsed || s.parsed->error || s.origin == "sql") continue;
-      for (const Operation& op : s.parsed->ops) {
-        if (op.kind != OpKind::Commit) continue;
-        reporter.report(i, &op,
-                        "COMMIT through " + s.origin + "() ends Alembic's transaction behind its back: the rest of the "
-                        "revision runs in autocommit and a failure leaves alembic_version out of step with the schema",
-                        "Put the statements that must run outside a transaction in `with "
-                        "op.get_context().autocommit_block():` instead.");
-      }
+    const Statement& s = input.statement;
+    if (!s.parsed || s.parsed->error || s.origin == "sql") return;
+    for (const Operation& op : s.parsed->ops) {
+      if (op.kind != OpKind::Commit) continue;
+      reporter.report(input.index, &op,
+                      "COMMIT through " + s.origin + "() ends Alembic's transaction behind its back: the rest of the "
+                      "revision runs in autocommit and a failure leaves alembic_version out of step with the schema",
+                      "Put the statements that must run outside a transaction in `with "
+                      "op.get_context().autocommit_block():` instead.");
     }
   }
 };

@@ -5,7 +5,7 @@
 namespace zerolock {
 namespace {
 
-class BanCharField final : public Rule {
+class BanCharField final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -25,7 +25,7 @@ Use `text` (or `varchar(n)`), with a `CHECK (char_length(col) = n)` if a fixed l
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts&) {
       auto is_char = [](const TypeInfo& t) { return t.name == "bpchar" || t.name == "char" || t.name == "character"; };
       rule_util::for_each_column_def(op, [&](const ColumnSpec& c) {

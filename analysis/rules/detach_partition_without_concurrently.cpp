@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class DetachPartitionWithoutConcurrently final : public Rule {
+class DetachPartitionWithoutConcurrently final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -26,7 +26,7 @@ a transaction block, and if interrupted it is completed with `DETACH PARTITION .
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     if (input.config.pg_version < 14) return;
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (op.kind != OpKind::DetachPartition || op.partition_detach_concurrently || op.partition_detach_finalize ||

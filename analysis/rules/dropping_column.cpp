@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class DroppingColumn final : public Rule {
+class DroppingColumn final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -28,7 +28,7 @@ earlier in the same migration is not reported.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (op.kind != OpKind::DropColumn || facts.table_is_new || facts.column_is_new) return;
       Diagnostic& d = reporter.report(

@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class DroppingDatabase final : public Rule {
+class DroppingDatabase final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -24,7 +24,7 @@ backup, once nothing uses the database.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts&) {
       if (op.kind != OpKind::DropDatabase) return;
       reporter.report(i, &op,

@@ -5,7 +5,7 @@
 namespace zerolock {
 namespace {
 
-class PreferBigintPrimaryKey final : public Rule {
+class PreferBigintPrimaryKey final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -27,7 +27,7 @@ plus every referencing foreign key column, or a long online migration.
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts&) {
       std::vector<const ColumnSpec*> keys;
       rule_util::for_each_column_def(op, [&](const ColumnSpec& c) {

@@ -5,7 +5,7 @@
 namespace zerolock {
 namespace {
 
-class PreferJsonb final : public Rule {
+class PreferJsonb final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -26,7 +26,7 @@ Use `jsonb` unless key order or duplicate keys must be preserved exactly.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts&) {
       rule_util::for_each_column_def(op, [&](const ColumnSpec& c) {
         if (c.type.name != "json") return;

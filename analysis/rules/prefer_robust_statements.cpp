@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class PreferRobustStatements final : public Rule {
+class PreferRobustStatements final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -58,7 +58,7 @@ not reported: a failure rolls the whole transaction back.)md",
     }
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     const auto& statements = input.migration.statements;
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts&) {
       if (statements[i].in_transaction) return;

@@ -9,7 +9,7 @@ namespace {
 bool is_varchar(const TypeInfo& t) { return t.name == "varchar" || t.name == "character varying"; }
 
 template <typename Pred>
-void report_columns(const RuleInput& input, RuleReporter& reporter, Pred&& pred, const std::string& why,
+void report_columns(const StatementInput& input, RuleReporter& reporter, Pred&& pred, const std::string& why,
                     const std::string& help) {
   rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts&) {
     rule_util::for_each_column_def(op, [&](const ColumnSpec& c) {
@@ -20,7 +20,7 @@ void report_columns(const RuleInput& input, RuleReporter& reporter, Pred&& pred,
   });
 }
 
-class PreferTextOrVarchar final : public Rule {
+class PreferTextOrVarchar final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -43,7 +43,7 @@ convention (bounded `varchar(n)` everywhere, unbounded `text` reported).)md",
     };
     return m;
   }
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     report_columns(
         input, reporter, [](const TypeInfo& t) { return is_varchar(t) && !t.modifiers.empty(); },
         ": changing the limit later can need a table rewrite; text with a CHECK on length can change online",
@@ -51,7 +51,7 @@ convention (bounded `varchar(n)` everywhere, unbounded `text` reported).)md",
   }
 };
 
-class PreferVarcharOverText final : public Rule {
+class PreferVarcharOverText final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -72,7 +72,7 @@ at most one of the two.)md",
     };
     return m;
   }
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     report_columns(
         input, reporter, [](const TypeInfo& t) { return t.name == "text" || (is_varchar(t) && t.modifiers.empty()); },
         ": the column has no length limit", "Use varchar(n) with the limit the data needs.");

@@ -5,7 +5,7 @@
 namespace zerolock {
 namespace {
 
-class PreferTimestamptz final : public Rule {
+class PreferTimestamptz final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -26,7 +26,7 @@ choose `timestamptz` from the start.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts&) {
       auto flag = [&](const std::string& column) {
         reporter.report(i, &op,

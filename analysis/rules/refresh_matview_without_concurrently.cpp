@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class RefreshMatviewWithoutConcurrently final : public Rule {
+class RefreshMatviewWithoutConcurrently final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -26,7 +26,7 @@ same migration are not reported.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (op.kind != OpKind::RefreshMaterializedView || op.concurrently || facts.table_is_new) return;
       Diagnostic& d = reporter.report(

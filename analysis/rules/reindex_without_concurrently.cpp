@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class ReindexWithoutConcurrently final : public Rule {
+class ReindexWithoutConcurrently final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -27,7 +27,7 @@ the copy.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if ((op.kind != OpKind::ReindexIndex && op.kind != OpKind::ReindexTable) || op.concurrently) return;
       if (facts.table_is_new || facts.index_is_new) return;

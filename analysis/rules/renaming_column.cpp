@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class RenamingColumn final : public Rule {
+class RenamingColumn final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -26,7 +26,7 @@ a pure rename, a view exposing the old name can bridge the gap.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (op.kind != OpKind::RenameColumn || facts.table_is_new || facts.column_is_new) return;
       Diagnostic& d = reporter.report(

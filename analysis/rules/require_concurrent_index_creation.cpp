@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class RequireConcurrentIndexCreation final : public Rule {
+class RequireConcurrentIndexCreation final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -31,7 +31,7 @@ and nobody else can see it yet.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (op.kind != OpKind::CreateIndex || op.concurrently || facts.table_is_new) return;
       bool in_tx = input.migration.statements[i].in_transaction;

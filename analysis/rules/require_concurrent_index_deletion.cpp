@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class RequireConcurrentIndexDeletion final : public Rule {
+class RequireConcurrentIndexDeletion final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -27,7 +27,7 @@ time.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (op.kind != OpKind::DropIndex || op.concurrently || facts.index_is_new) return;
       reporter.report(i, &op,

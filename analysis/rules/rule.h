@@ -54,11 +54,43 @@ class RuleReporter {
   std::vector<Diagnostic>& out_;
 };
 
+class StatementRule;
+
+// A whole-migration check: sees every statement at once (transactions, lock_timeout order,
+// schema replays, downgrade vs upgrade). Runs on every analysis, so it must stay cheap.
 class Rule {
  public:
   virtual ~Rule() = default;
   [[nodiscard]] virtual const RuleMeta& meta() const = 0;
   virtual void check(const RuleInput& input, RuleReporter& reporter) const = 0;
+  // Non-null when the rule looks at one statement at a time (see StatementRule).
+  [[nodiscard]] virtual const StatementRule* as_statement_rule() const { return nullptr; }
+};
+
+// What a per-statement rule sees: statement `index` and its facts. Its findings may depend only
+// on that statement (text, section, transaction flags, unit, origin), its StatementFacts, the
+// migration's file-level fields (path, format, tool) and the configuration, never on another
+// statement: the engine caches them per statement (RuleResultCache) and re-runs the rule only
+// for statements whose text or context changed. `migration` is there for those file-level fields
+// and for `migration.statements[index]`.
+struct StatementInput {
+  size_t index;
+  const Statement& statement;
+  const StatementFacts& facts;
+  const Migration& migration;
+  const Config& config;
+};
+
+// A rule that reports on one statement at a time; `check` runs it over every statement.
+class StatementRule : public Rule {
+ public:
+  virtual void check_statement(const StatementInput& input, RuleReporter& reporter) const = 0;
+  void check(const RuleInput& input, RuleReporter& reporter) const final {
+    for (size_t i = 0; i < input.migration.statements.size(); ++i)
+      check_statement(StatementInput{i, input.migration.statements[i], input.facts[i], input.migration, input.config},
+                      reporter);
+  }
+  [[nodiscard]] const StatementRule* as_statement_rule() const final { return this; }
 };
 
 class RuleRegistry {
@@ -86,6 +118,13 @@ void for_each_op(const RuleInput& input, Fn&& fn) {
     if (!parsed || parsed->error) continue;
     for (size_t k = 0; k < parsed->ops.size(); ++k) fn(i, parsed->ops[k], input.facts[i].ops[k]);
   }
+}
+// The same for the one statement a per-statement rule looks at.
+template <typename Fn>
+void for_each_op(const StatementInput& input, Fn&& fn) {
+  const auto& parsed = input.statement.parsed;
+  if (!parsed || parsed->error) return;
+  for (size_t k = 0; k < parsed->ops.size(); ++k) fn(input.index, parsed->ops[k], input.facts.ops[k]);
 }
 }  // namespace rule_util
 

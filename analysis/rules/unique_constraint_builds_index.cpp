@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class UniqueConstraintBuildsIndex final : public Rule {
+class UniqueConstraintBuildsIndex final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -32,7 +32,7 @@ unique index alone is enough.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (facts.table_is_new) return;
       bool constraint = op.kind == OpKind::AddConstraint && op.constraint && op.constraint->kind == ConstraintKind::Unique &&

@@ -4,7 +4,7 @@
 namespace zerolock {
 namespace {
 
-class VacuumFullOrCluster final : public Rule {
+class VacuumFullOrCluster final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -26,7 +26,7 @@ needs. To give space back to the operating system online, use an extension such 
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if ((op.kind != OpKind::VacuumFull && op.kind != OpKind::Cluster) || facts.table_is_new) return;
       const char* what = op.kind == OpKind::VacuumFull ? "VACUUM FULL" : "CLUSTER";

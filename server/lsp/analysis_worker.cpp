@@ -120,13 +120,18 @@ void AnalysisWorker::run_analysis(AnalysisRequest request) {
   auto started = std::chrono::steady_clock::now();
   uint64_t hits = doc.cache.hits();
   uint64_t misses = doc.cache.misses();
+  // The previous analysis is freed after publishing: tearing down tens of thousands of
+  // statements, facts and diagnostics is not worth delaying the squiggles for.
+  Analysis previous;
   try {
-    doc.analysis = analyze_document(input, *doc.config, doc.cache);
+    previous = std::move(doc.analysis);
+    doc.analysis = analyze_document(input, *doc.config, doc.cache, &doc.rule_cache);
     doc.analysed = true;
     ++doc.generation;
   } catch (const std::exception& e) {
     // An engine bug must not take the server down; the document keeps its previous analysis.
     spdlog::error("analysis of {} v{} failed: {}", doc.uri, doc.version, e.what());
+    doc.analysis = std::move(previous);
     doc.split.reset();
     doc.analysed = false;  // features answer "nothing" rather than mix this text with an older analysis
     return;

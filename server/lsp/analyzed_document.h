@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/engine/analysis.h"
+#include "analysis/engine/rule_cache.h"
 #include "analysis/engine/statement_cache.h"
 #include "analysis/sql/splitter.h"
 #include "analysis/text/line_index.h"
@@ -29,6 +30,7 @@ struct AnalyzedDocument {
   LineIndex lines;  // views *text
   std::optional<sql::SplitResult> split;
   StatementCache cache;
+  RuleResultCache rule_cache;  // per-statement rule findings, so an edit re-checks only what changed
   Analysis analysis;
   bool analysed = false;
   uint64_t generation = 0;  // counts analyses of this document (pull diagnostics resultId)

@@ -52,35 +52,52 @@ size_t utf8_sequence_length(std::string_view text, size_t i) {
   return 0;
 }
 
-void append_string(std::string& out, std::string_view text) {
+bool needs_attention(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return c == '"' || c == '\\' || u < 0x20 || u >= 0x80;
+}
+
+// Runs of characters that need no escape are appended whole: a 1 MB migration's diagnostics are
+// megabytes of message text, written on every edit.
+void append_escaped(std::string& out, std::string_view text) {
   static const char* hex = "0123456789abcdef";
-  out += '"';
+  size_t run = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
+    if (!needs_attention(c)) continue;
     auto u = static_cast<unsigned char>(c);
     if (u >= 0x80) {
       // JSON text must be UTF-8: a message quoting invalid bytes of the document, or text cut
-      // inside a character, gets U+FFFD instead of breaking the client's parser.
+      // inside a character (libpg_query's messages), gets U+FFFD instead of breaking the client.
       size_t len = utf8_sequence_length(text, i);
-      if (len == 0) {
-        out += "\xEF\xBF\xBD";
-      } else {
-        out.append(text.substr(i, len));
-        i += len - 1;
+      if (len != 0) {
+        i += len - 1;  // well-formed: stays in the run
+        continue;
       }
-    } else if (c == '"' || c == '\\') {
+      out.append(text.data() + run, i - run);
+      run = i + 1;
+      out += "\xEF\xBF\xBD";
+      continue;
+    }
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
     } else if (c == '\n') {
       out += "\\n";
-    } else if (u < 0x20) {
+    } else {
       out += "\\u00";
       out += hex[u >> 4];
       out += hex[u & 15];
-    } else {
-      out += c;
     }
   }
+  out.append(text.data() + run, text.size() - run);
+}
+
+void append_string(std::string& out, std::string_view text) {
+  out += '"';
+  append_escaped(out, text);
   out += '"';
 }
 
@@ -98,9 +115,12 @@ void append_range(std::string& out, protocol::Range r) {
 
 }  // namespace
 
-std::string lsp_diagnostic_text(const AnalyzedDocument& doc, const Diagnostic& d, ColumnEncoding encoding,
-                                bool documented_rule) {
-  std::string out = R"({"range":)";
+namespace {
+
+// Appends one diagnostic's LSP JSON to `out` (no temporary string per diagnostic).
+void append_lsp_diagnostic(std::string& out, const AnalyzedDocument& doc, const Diagnostic& d, ColumnEncoding encoding,
+                           bool documented_rule) {
+  out += R"({"range":)";
   append_range(out, to_range(doc.lines, d.range, encoding));
   out += R"(,"severity":)" + std::to_string(lsp_severity(d.severity));
   out += R"(,"source":"zerolock","code":)";
@@ -110,8 +130,13 @@ std::string lsp_diagnostic_text(const AnalyzedDocument& doc, const Diagnostic& d
     append_string(out, rule_doc_url(d.rule));
     out += '}';
   }
-  out += R"(,"message":)";
-  append_string(out, d.help.empty() ? d.message : d.message + "\n" + d.help);
+  out += R"(,"message":")";
+  append_escaped(out, d.message);
+  if (!d.help.empty()) {
+    out += "\\n";
+    append_escaped(out, d.help);
+  }
+  out += '"';
   out += R"(,"data":{"rule":)";
   append_string(out, d.rule);
   out += R"(,"statement":)" + std::to_string(d.statement) + R"(,"version":)" + std::to_string(doc.version) + "}";
@@ -130,6 +155,14 @@ std::string lsp_diagnostic_text(const AnalyzedDocument& doc, const Diagnostic& d
     out += ']';
   }
   out += '}';
+}
+
+}  // namespace
+
+std::string lsp_diagnostic_text(const AnalyzedDocument& doc, const Diagnostic& d, ColumnEncoding encoding,
+                                bool documented_rule) {
+  std::string out;
+  append_lsp_diagnostic(out, doc, d, encoding, documented_rule);
   return out;
 }
 
@@ -143,7 +176,7 @@ std::string lsp_diagnostics_text(const AnalyzedDocument& doc, ColumnEncoding enc
     auto it = documented.find(d.rule);
     if (it == documented.end()) it = documented.emplace(d.rule, RuleRegistry::find(d.rule) != nullptr).first;
     if (out.size() > 1) out += ',';
-    out += lsp_diagnostic_text(doc, d, encoding, it->second);
+    append_lsp_diagnostic(out, doc, d, encoding, it->second);
   }
   out += ']';
   return out;
