@@ -4,7 +4,7 @@
 # tests/fuzz/run_all.sh can reuse it), or with gcc and ZEROLOCK_SANITIZE=ON when clang is absent,
 # builds the C++ test binaries and runs their tests under the sanitizers.
 #
-# Runs: unit, CLI, lsp protocol + client (the client spawns the sanitized zerolock), alembic,
+# Runs: unit, CLI, lsp protocol + client (the client spawns the sanitized zerolock), incremental analysis, alembic,
 # liquibase (incl. its corpus sweep), rewrites unit, fuzz replay, and the corpus sweeps of
 # tests/corpus (sanitized zerolock over ../shared/corpus). Left out: PostgreSQL proofs
 # (rewrites_pg, pg_locks: they test PostgreSQL, not our memory safety), editors, docs.
@@ -28,7 +28,8 @@ if [ ! -f "$build_dir/build.ninja" ]; then
 fi
 started=$(date +%s)
 cmake --build "$build_dir" -j2 --target zerolock zerolock_unit_tests lsp_protocol_tests lsp_client_tests \
-  zerolock_alembic_tests liquibase_tests zerolock_rewrite_tests fuzz_replay_tests >&2 || exit 1
+  zerolock_alembic_tests liquibase_tests liquibase_rewrite_tests zerolock_rewrite_tests zerolock_incremental_tests \
+  fuzz_replay_tests >&2 || exit 1
 built=$(date +%s)
 echo "sanitize: build took $((built - started)) s" >&2
 # halt_on_error: the first report fails the test; leaks are reported (LeakSanitizer) too.
