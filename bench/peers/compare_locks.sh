@@ -25,13 +25,8 @@ if [ ! -x "$zerolock" ]; then
   echo "compare_locks: no zerolock binary at $zerolock (build it: cmake --build build --target zerolock)" >&2
   exit 1
 fi
-python=${ZEROLOCK_PYTHON:-}
-if [ -z "$python" ]; then
-  for candidate in /usr/bin/python3 python3; do
-    if "$candidate" -c 'import psycopg2' >/dev/null 2>&1; then python=$candidate; break; fi
-  done
-fi
-[ -n "$python" ] || { echo "compare_locks: no python3 with psycopg2 (apt-get install python3-psycopg2)" >&2; exit 1; }
+source "$root/scripts/pg/psycopg2_python.sh"
+python=$(psycopg2_python) || { echo "compare_locks: no python3 with psycopg2 (apt-get install python3-psycopg2)" >&2; exit 1; }
 command -v npm >/dev/null || { echo "compare_locks: npm is needed to install the peers (apt-get install npm)" >&2; exit 1; }
 
 # --- the peers, installed into the cache folder -----------------------------------------------

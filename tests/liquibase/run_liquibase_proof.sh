@@ -20,16 +20,8 @@ if [ ! -x "$pg_bin/postgres" ]; then
   echo "liquibase proof: PostgreSQL 15 binaries not found in $pg_bin (skipping)" >&2
   exit 77
 fi
-python=${ZEROLOCK_PYTHON:-}
-if [ -z "$python" ]; then
-  for candidate in /usr/bin/python3 python3; do
-    if "$candidate" -c 'import psycopg2' >/dev/null 2>&1; then python=$candidate; break; fi
-  done
-fi
-if [ -z "$python" ]; then
-  echo "liquibase proof: no python3 with psycopg2 (apt-get install python3-psycopg2)" >&2
-  exit 1
-fi
+source "$root/scripts/pg/psycopg2_python.sh"
+python=$(psycopg2_python) || { echo "liquibase proof: no python3 with psycopg2 (apt-get install python3-psycopg2)" >&2; exit 1; }
 
 cache=${ZEROLOCK_LIQUIBASE_CACHE:-$HOME/.cache/zerolock-liquibase}
 dist=$cache/node_modules/node-liquibase/dist

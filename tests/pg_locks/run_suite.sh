@@ -13,17 +13,8 @@ out=${2:-$PWD}
 shift $(($# >= 2 ? 2 : 1))
 mkdir -p "$out"
 
-# psycopg2 lives in the system Python on Debian; a pyenv python3 first on PATH may lack it.
-python=${ZEROLOCK_PYTHON:-}
-if [ -z "$python" ]; then
-  for candidate in /usr/bin/python3 python3; do
-    if "$candidate" -c 'import psycopg2' >/dev/null 2>&1; then python=$candidate; break; fi
-  done
-fi
-if [ -z "$python" ]; then
-  echo "pg_locks: no python3 with psycopg2 (apt-get install python3-psycopg2)" >&2
-  exit 1
-fi
+source "$root/scripts/pg/psycopg2_python.sh"
+python=$(psycopg2_python) || { echo "pg_locks: no python3 with psycopg2 (apt-get install python3-psycopg2)" >&2; exit 1; }
 
 "$root/scripts/pg/scratch_cluster.sh" -c synchronous_standby_names=zerolock_never -- \
   "$python" "$here/observe.py" -o "$out/observed.json"

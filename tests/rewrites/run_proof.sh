@@ -10,15 +10,7 @@ driver=${2:?usage: run_proof.sh ZEROLOCK REWRITE_DRIVER [OUT_DIR]}
 out=${3:-$PWD}
 shift $(($# >= 3 ? 3 : 2))
 mkdir -p "$out"
-python=${ZEROLOCK_PYTHON:-}
-if [ -z "$python" ]; then
-  for candidate in /usr/bin/python3 python3; do
-    if "$candidate" -c 'import psycopg2' >/dev/null 2>&1; then python=$candidate; break; fi
-  done
-fi
-if [ -z "$python" ]; then
-  echo "rewrites: no python3 with psycopg2 (apt-get install python3-psycopg2)" >&2
-  exit 1
-fi
+source "$root/scripts/pg/psycopg2_python.sh"
+python=$(psycopg2_python) || { echo "rewrites: no python3 with psycopg2 (apt-get install python3-psycopg2)" >&2; exit 1; }
 exec "$root/scripts/pg/scratch_cluster.sh" -- "$python" "$here/prove.py" --zerolock "$zerolock" --driver "$driver" \
   --json "$out/rewrites_proof.json" "$@"
