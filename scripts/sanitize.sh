@@ -14,16 +14,17 @@ cd "$(dirname "$0")/.."
 build_dir=${1:-build-asan}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
 launcher=()
+unity=(-DCMAKE_UNITY_BUILD="${ZEROLOCK_UNITY:-ON}" -DCMAKE_UNITY_BUILD_BATCH_SIZE=16)  # see setup.sh
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 if [ ! -f "$build_dir/build.ninja" ]; then
   if command -v clang++ >/dev/null; then
     cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
       -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DZEROLOCK_FUZZ=ON -DZEROLOCK_BUILD_BENCH=OFF \
-      "${launcher[@]}" >&2 || exit 1
+      "${launcher[@]}" "${unity[@]}" >&2 || exit 1
   else
     cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZEROLOCK_SANITIZE=ON \
-      -DZEROLOCK_BUILD_BENCH=OFF "${launcher[@]}" >&2 || exit 1
+      -DZEROLOCK_BUILD_BENCH=OFF "${launcher[@]}" "${unity[@]}" >&2 || exit 1
   fi
 fi
 started=$(date +%s)

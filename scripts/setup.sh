@@ -32,7 +32,11 @@ fi
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+# Unity build (16 sources a unit): the headers (nlohmann/json, spdlog, gtest) are parsed once a batch
+# instead of once a file, which more than halves a cold build on 2 cores. ZEROLOCK_UNITY=OFF for
+# file-by-file builds while editing.
+unity=(-DCMAKE_UNITY_BUILD="${ZEROLOCK_UNITY:-ON}" -DCMAKE_UNITY_BUILD_BATCH_SIZE=16)
 if [ ! -f "$build_dir/build.ninja" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${ZEROLOCK_BUILD_TYPE:-RelWithDebInfo}" "${launcher[@]}" ${ZEROLOCK_CMAKE_ARGS:-} >&2
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${ZEROLOCK_BUILD_TYPE:-RelWithDebInfo}" "${launcher[@]}" "${unity[@]}" ${ZEROLOCK_CMAKE_ARGS:-} >&2
 fi
 cmake --build "$build_dir" -j2 >&2

@@ -1,4 +1,5 @@
 #include "engine/conventions.h"
+#include "text/trim.h"
 
 #include <toml++/toml.h>
 
@@ -38,11 +39,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
 
 // Reads a sibling file of `path` (same directory, a regular file, not a symlink leaving the
 // directory). nullopt when absent or refused.
@@ -89,11 +85,11 @@ std::optional<bool> flyway_execute_in_transaction(const std::string& conf) {
   std::string line;
   std::optional<bool> result;
   while (std::getline(in, line)) {
-    std::string t = trim(line);
+    std::string t = trim_copy(line);
     if (t.empty() || t[0] == '#') continue;
     size_t eq = t.find('=');
     if (eq == std::string::npos) continue;
-    std::string key = trim(t.substr(0, eq)), value = lower(trim(t.substr(eq + 1)));
+    std::string key = trim_copy(t.substr(0, eq)), value = lower(trim_copy(t.substr(eq + 1)));
     if (key == "executeInTransaction" || key == "flyway.executeInTransaction") result = value != "false";
   }
   return result;
@@ -211,8 +207,8 @@ ToolConvention sql_tool_convention(std::string_view path, std::string_view text,
         for (std::string line; std::getline(in, line);) {
           size_t eq = line.find('=');
           if (eq == std::string::npos) continue;
-          std::string key = trim(line.substr(0, eq));
-          if ((key == "flyway.mixed" || key == "mixed") && lower(trim(line.substr(eq + 1))) == "true") c.flyway_mixed = true;
+          std::string key = trim_copy(line.substr(0, eq));
+          if ((key == "flyway.mixed" || key == "mixed") && lower(trim_copy(line.substr(eq + 1))) == "true") c.flyway_mixed = true;
         }
       }
       if (auto conf = read_sibling(path, "flyway.toml")) {

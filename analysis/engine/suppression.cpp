@@ -1,4 +1,5 @@
 #include "engine/suppression.h"
+#include "text/trim.h"
 
 #include <algorithm>
 #include <cctype>
@@ -6,11 +7,6 @@
 
 namespace zerolock {
 namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 bool starts_with_word(std::string_view s, std::string_view word) {
   return s.substr(0, word.size()) == word &&
          (s.size() == word.size() || std::isspace(static_cast<unsigned char>(s[word.size()])) || s[word.size()] == ':');
@@ -18,7 +14,7 @@ bool starts_with_word(std::string_view s, std::string_view word) {
 }  // namespace
 
 std::optional<SuppressionComment> parse_suppression(std::string_view body, uint32_t offset, uint32_t line) {
-  body = trim(body);
+  body = trim_view(body);
   SuppressionComment s;
   s.offset = offset;
   s.line = line;

@@ -1,4 +1,5 @@
 #include "liquibase/change_mapper.h"
+#include "text/trim.h"
 
 #include <algorithm>
 #include <cctype>
@@ -22,11 +23,6 @@ std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
-std::string trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
 std::vector<std::string> split_list(std::string_view s) {
   std::vector<std::string> out;
   std::string cur;
@@ -35,16 +31,16 @@ std::vector<std::string> split_list(std::string_view s) {
     if (c == '(') ++depth;
     if (c == ')') --depth;
     if (c == ',' && depth == 0) {
-      if (!trim(cur).empty()) out.push_back(trim(cur));
+      if (!trim_copy(cur).empty()) out.push_back(trim_copy(cur));
       cur.clear();
     } else {
       cur += c;
     }
   }
-  if (!trim(cur).empty()) out.push_back(trim(cur));
+  if (!trim_copy(cur).empty()) out.push_back(trim_copy(cur));
   return out;
 }
-bool truthy(const std::string& v) { return lower(trim(v)) == "true"; }
+bool truthy(const std::string& v) { return lower(trim_copy(v)) == "true"; }
 
 Diagnostic frontend_info(std::string message, ByteRange range, Severity severity = Severity::Info) {
   Diagnostic d;
@@ -198,7 +194,7 @@ namespace {
 // SQL synthesis
 
 std::string ident(std::string name) {
-  name = trim(name);
+  name = trim_copy(name);
   if (name.size() >= 2 && name.front() == '"' && name.back() == '"') return name;
   std::string out = "\"";
   for (char c : lower(name)) {
@@ -218,13 +214,13 @@ std::string literal(const std::string& v) {
 }
 
 std::string pg_type(std::string type) {
-  type = trim(type);
+  type = trim_copy(type);
   if (type.rfind("java.sql.Types.", 0) == 0) type = type.substr(15);
   std::string low = lower(type);
   std::string base = low, rest;
   size_t paren = low.find('(');
   if (paren != std::string::npos) {
-    base = trim(low.substr(0, paren));
+    base = trim_copy(low.substr(0, paren));
     rest = low.substr(paren);
   }
   static const std::map<std::string, std::string> map = {
@@ -428,7 +424,7 @@ struct Mapper {
     auto cols = columns_of(change);
     if (type == "sql") {
       MappedText body = change.text;
-      if (trim(body.text).empty()) {
+      if (trim_copy(body.text).empty()) {
         if (const Attr* a = change.attr("sql")) body = a->value;
       }
       append_mapped_sql(migration, body, text, cache, in_tx, unit, "sql");
@@ -578,7 +574,7 @@ struct Mapper {
       }
       synth_or_report(s, change, {}, unit, in_tx);
     } else if (type == "addCheckConstraint") {
-      std::string body = trim(change.text.text);
+      std::string body = trim_copy(change.text.text);
       if (body.empty()) body = change.value("constraintBody");
       std::string s = "ALTER TABLE " + table_of(change) + " ADD CONSTRAINT " + ident(change.value("constraintName")) +
                       " CHECK (" + body + ")";
@@ -592,7 +588,7 @@ struct Mapper {
                           " DROP CONSTRAINT " + ident(name),
                       change, {}, unit, in_tx);
     } else if (type == "createView") {
-      std::string body = trim(change.text.text);
+      std::string body = trim_copy(change.text.text);
       if (body.empty()) body = change.value("selectQuery");
       bool full = truthy(change.value("fullDefinition"));
       std::string s = full ? body
@@ -614,7 +610,7 @@ struct Mapper {
       synth_or_report("INSERT INTO " + table_of(change) + " DEFAULT VALUES", change, {}, unit, in_tx);
     } else if (type == "update" || type == "delete") {
       std::string where;
-      if (const Node* w = change.child("where")) where = trim(w->text.text);
+      if (const Node* w = change.child("where")) where = trim_copy(w->text.text);
       if (where.empty()) where = change.value("where");
       std::string s = type == "update" ? "UPDATE " + table_of(change) + " SET x = x" : "DELETE FROM " + table_of(change);
       if (!where.empty()) s += " WHERE true";

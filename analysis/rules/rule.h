@@ -104,7 +104,7 @@ class RuleRegistry {
 #define ZEROLOCK_RULE_CONCAT_(a, b) a##b
 #define ZEROLOCK_RULE_CONCAT(a, b) ZEROLOCK_RULE_CONCAT_(a, b)
 #define ZEROLOCK_RULE(RuleClass)                                                         \
-  [[maybe_unused]] static const bool ZEROLOCK_RULE_CONCAT(zerolock_rule_registered_, __LINE__) = \
+  [[maybe_unused]] static const bool ZEROLOCK_RULE_CONCAT(zerolock_rule_registered_, __COUNTER__) = \
       ::zerolock::RuleRegistry::add(std::make_unique<RuleClass>())
 
 // Helpers most rules use.
