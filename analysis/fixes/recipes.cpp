@@ -413,16 +413,24 @@ std::optional<FixPlan> add_not_null_column(const RecipeInput& in) {
 // ALTER COLUMN TYPE (rewrite) -> new column, dual-write trigger, backfill, later swap.
 std::optional<FixPlan> change_type(const RecipeInput& in) {
   const Operation* op = the_op(in);
-  if (!op || op->kind != OpKind::AlterColumnType || !op->new_type || !single_op(in) || !is_sql(in)) return std::nullopt;
+  if (!op || op->kind != OpKind::AlterColumnType || !op->new_type || !single_op(in)) return std::nullopt;
   const Statement& s = stmt(in);
+  // A Liquibase modifyDataType element: the type is the one its front end mapped (no USING there).
+  bool element = in.analysis.migration.tool == MigrationTool::Liquibase && s.origin == "modifyDataType";
+  // Formatted SQL changelogs hold the statement as written: read like plain SQL.
+  if (!is_sql(in) && !element && in.analysis.migration.format != Format::LiquibaseSql) return std::nullopt;
   auto t = sqltext::statement_tokens(in.text, s.doc_range(*op));
-  size_t type_at = t.find_word(0, t.toks.size(), "type");
-  if (type_at == std::string_view::npos) return std::nullopt;
-  auto type = sqltext::clause(t, type_at + 1, t.toks.size(), {"using", "collate"});
-  if (!type) return std::nullopt;
-  std::string type_sql(t.slice(type->begin, type->end));
+  std::string type_sql = op->new_type->sql;
+  size_t type_at = element ? std::string_view::npos : t.find_word(0, t.toks.size(), "type");
+  if (!element) {
+    if (type_at == std::string_view::npos) return std::nullopt;
+    auto type = sqltext::clause(t, type_at + 1, t.toks.size(), {"using", "collate"});
+    if (!type) return std::nullopt;
+    type_sql = std::string(t.slice(type->begin, type->end));
+  }
+  if (type_sql.empty()) return std::nullopt;
   std::string cast = "\x01" + op->column + "\x01::" + type_sql;
-  if (size_t u = t.find_word(0, t.toks.size(), "using"); u != std::string_view::npos) {
+  if (size_t u = element ? std::string_view::npos : t.find_word(0, t.toks.size(), "using"); u != std::string_view::npos) {
     auto expr = sqltext::clause(t, u + 1, t.toks.size(), {});
     if (!expr) return std::nullopt;
     // The column's references become placeholders: NEW.col in the trigger, col in the backfill.
@@ -483,6 +491,7 @@ std::optional<FixPlan> change_type(const RecipeInput& in) {
   Step drop_sync;
   drop_sync.kind = StepKind::DropSyncTrigger;
   drop_sync.op = sync.op;
+  drop_sync.backfill = sync.backfill;  // a rollback that re-creates the trigger needs its body
   contract.steps.push_back(drop_sync);
   Operation drop = table_op(OpKind::DropColumn, *op);
   drop.column = op->column;

@@ -68,9 +68,11 @@ std::set<std::string> rules_of(const Analysis& a) {
   return out;
 }
 
-void check_changelog(const std::string& name) {
+// `exercised`: rules the fixture must trigger (it still exercises its recipes); `min_applied`: fixes.
+void check_changelog(const std::filesystem::path& fixtures, const std::string& name, const std::vector<std::string>& exercised,
+                     size_t min_applied) {
   SCOPED_TRACE(name);
-  std::filesystem::path path = dir() / name;
+  std::filesystem::path path = fixtures / name;
   std::string text = lbtest::read_file(path);
   ASSERT_FALSE(text.empty());
   Config config = config_for("4.3.3");
@@ -105,12 +107,11 @@ void check_changelog(const std::string& name) {
   for (const char* rule : {"require-concurrent-index-creation", "setting-not-null", "adding-foreign-key",
                            "constraint-missing-not-valid", "unique-constraint-builds-index", "adding-primary-key",
                            "renaming-column", "missing-lock-timeout", "missing-rollback", "concurrent-index-in-transaction",
-                           "multiple-concurrently-in-changeset"}) {
+                           "multiple-concurrently-in-changeset", "changing-column-type"}) {
     EXPECT_EQ(now.count(rule), 0u) << rule << " still fires";
   }
-  EXPECT_TRUE(was.count("require-concurrent-index-creation") && was.count("setting-not-null") && was.count("renaming-column"))
-      << "the fixture no longer exercises the recipes";
-  EXPECT_GE(fixed.applied.size(), 7u);
+  for (const std::string& rule : exercised) EXPECT_TRUE(was.count(rule)) << "the fixture no longer exercises " << rule;
+  EXPECT_GE(fixed.applied.size(), min_applied);
 
   // Idempotent.
   fixes::FixAllResult again = fixes::fix_all(path.string(), fixed.text, config, true, cache);
@@ -128,10 +129,23 @@ void check_changelog(const std::string& name) {
   EXPECT_GT(ids_after.ids.size(), ids_before.ids.size());
 }
 
-TEST(LiquibaseRewrites, XmlGolden) { check_changelog("changelog.xml"); }
-TEST(LiquibaseRewrites, YamlGolden) { check_changelog("changelog.yaml"); }
-TEST(LiquibaseRewrites, JsonGolden) { check_changelog("changelog.json"); }
-TEST(LiquibaseRewrites, FormattedSqlGolden) { check_changelog("changelog.sql"); }
+void check_main(const std::string& name) {
+  check_changelog(dir(), name, {"require-concurrent-index-creation", "setting-not-null", "renaming-column"}, 7);
+}
+TEST(LiquibaseRewrites, XmlGolden) { check_main("changelog.xml"); }
+TEST(LiquibaseRewrites, YamlGolden) { check_main("changelog.yaml"); }
+TEST(LiquibaseRewrites, JsonGolden) { check_main("changelog.json"); }
+TEST(LiquibaseRewrites, FormattedSqlGolden) { check_main("changelog.sql"); }
+
+// modifyDataType (formatted SQL: ALTER COLUMN TYPE) -> the change-type recipe: new column, sync
+// trigger, batched backfill, contract (tests/fixtures/liquibase_change_type).
+void check_change_type(const std::string& name) {
+  check_changelog(lbtest::fixtures() / "liquibase_change_type", name, {"changing-column-type"}, 1);
+}
+TEST(LiquibaseRewrites, ChangeTypeXmlGolden) { check_change_type("changelog.xml"); }
+TEST(LiquibaseRewrites, ChangeTypeYamlGolden) { check_change_type("changelog.yaml"); }
+TEST(LiquibaseRewrites, ChangeTypeJsonGolden) { check_change_type("changelog.json"); }
+TEST(LiquibaseRewrites, ChangeTypeFormattedSqlGolden) { check_change_type("changelog.sql"); }
 
 // Without --unsafe the rename is left alone (its fix changes the deploy procedure).
 TEST(LiquibaseRewrites, SafeOnlyLeavesTheRename) {
