@@ -59,6 +59,15 @@ std::optional<std::vector<std::string>> step_rollback_sql(const Step& step, cons
     case OpKind::AddColumn: return V{alter(op) + " DROP COLUMN IF EXISTS " + ident(op.column)};
     case OpKind::RenameColumn: return V{alter(op) + " RENAME COLUMN " + ident(op.new_name) + " TO " + ident(op.column)};
     case OpKind::CreateView: return V{"DROP VIEW IF EXISTS " + table_sql(op.table)};
+    case OpKind::DropView: {
+      // The compatibility view of a table rename: re-created over the renamed table.
+      if (op.new_name.empty()) return std::nullopt;
+      Operation view = op;
+      view.kind = OpKind::CreateView;
+      Step again = step;
+      again.op = view;
+      return statements_as(again, StepKind::Op, config);
+    }
     case OpKind::DropColumn: {
       // The old column of an expand/contract: re-created from the column that replaced it, with its values.
       for (const Step& other : phase.steps) {

@@ -604,6 +604,7 @@ std::optional<FixPlan> rename_table(const RecipeInput& in) {
   drop.kind = OpKind::DropView;
   drop.table = op->table;
   drop.if_exists = true;
+  drop.new_name = op->new_name;  // what the view showed: a rollback re-creates it
   contract.steps.push_back(op_step(drop));
   p.phases.push_back(std::move(contract));
   p.notes.push_back("A simple view is updatable, so old code keeps reading and writing; DDL, triggers and foreign keys "
