@@ -56,6 +56,8 @@ std::optional<std::vector<std::string>> step_rollback_sql(const Step& step, cons
       if (!op.constraint || op.constraint->name.empty()) return std::nullopt;
       return V{alter(op) + " DROP CONSTRAINT IF EXISTS " + ident(op.constraint->name)};
     case OpKind::SetNotNull: return V{alter(op) + " ALTER COLUMN " + ident(op.column) + " DROP NOT NULL"};
+    // Recipes set a default only on a column they add (before, it had none).
+    case OpKind::SetDefault: return V{alter(op) + " ALTER COLUMN " + ident(op.column) + " DROP DEFAULT"};
     case OpKind::AddColumn: return V{alter(op) + " DROP COLUMN IF EXISTS " + ident(op.column)};
     case OpKind::RenameColumn: return V{alter(op) + " RENAME COLUMN " + ident(op.new_name) + " TO " + ident(op.column)};
     case OpKind::CreateView: return V{"DROP VIEW IF EXISTS " + table_sql(op.table)};

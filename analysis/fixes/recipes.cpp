@@ -17,6 +17,8 @@ const Operation* the_op(const RecipeInput& in) {
 }
 bool single_op(const RecipeInput& in) { return stmt(in).parsed && stmt(in).parsed->ops.size() == 1; }
 bool is_sql(const RecipeInput& in) { return in.analysis.migration.format == Format::Sql; }
+// The statement is in the document as SQL text (plain SQL, or a formatted SQL Liquibase changelog).
+bool sql_written(const RecipeInput& in) { return is_sql(in) || in.analysis.migration.format == Format::LiquibaseSql; }
 
 FixPlan base_plan(const RecipeInput& in, const char* recipe, std::string title, FixApplicability a) {
   FixPlan p;
@@ -52,7 +54,7 @@ struct AddColumnText {
 };
 
 std::optional<AddColumnText> add_column_text(const RecipeInput& in, const Operation& op) {
-  if (!is_sql(in)) return std::nullopt;
+  if (!sql_written(in)) return std::nullopt;
   const Statement& s = stmt(in);
   ByteRange r = s.doc_range(op);
   auto t = sqltext::statement_tokens(in.text, r);
@@ -361,7 +363,7 @@ std::optional<FixPlan> add_not_null_column(const RecipeInput& in) {
   const ColumnSpec& c = *op->column_spec;
   if (!c.not_null || c.serial || c.identity || c.generated_stored || c.primary_key || c.unique || c.references || c.has_check)
     return std::nullopt;
-  auto text = is_sql(in) ? add_column_text(in, *op) : column_spec_text(*op);
+  auto text = sql_written(in) ? add_column_text(in, *op) : column_spec_text(*op);
   if (!text || text->other_constraints) return std::nullopt;
   FixPlan p = base_plan(in, "add-column-then-backfill",
                         "Add the column as nullable, backfill it in batches, then set NOT NULL through a validated CHECK",
@@ -417,8 +419,7 @@ std::optional<FixPlan> change_type(const RecipeInput& in) {
   const Statement& s = stmt(in);
   // A Liquibase modifyDataType element: the type is the one its front end mapped (no USING there).
   bool element = in.analysis.migration.tool == MigrationTool::Liquibase && s.origin == "modifyDataType";
-  // Formatted SQL changelogs hold the statement as written: read like plain SQL.
-  if (!is_sql(in) && !element && in.analysis.migration.format != Format::LiquibaseSql) return std::nullopt;
+  if (!sql_written(in) && !element) return std::nullopt;
   auto t = sqltext::statement_tokens(in.text, s.doc_range(*op));
   std::string type_sql = op->new_type->sql;
   size_t type_at = element ? std::string_view::npos : t.find_word(0, t.toks.size(), "type");

@@ -107,7 +107,7 @@ void check_changelog(const std::filesystem::path& fixtures, const std::string& n
   for (const char* rule : {"require-concurrent-index-creation", "setting-not-null", "adding-foreign-key",
                            "constraint-missing-not-valid", "unique-constraint-builds-index", "adding-primary-key",
                            "renaming-column", "missing-lock-timeout", "missing-rollback", "concurrent-index-in-transaction",
-                           "multiple-concurrently-in-changeset", "changing-column-type", "renaming-table"}) {
+                           "multiple-concurrently-in-changeset", "changing-column-type", "renaming-table", "adding-not-nullable-column"}) {
     EXPECT_EQ(now.count(rule), 0u) << rule << " still fires";
   }
   for (const std::string& rule : exercised) EXPECT_TRUE(was.count(rule)) << "the fixture no longer exercises " << rule;
@@ -156,6 +156,16 @@ TEST(LiquibaseRewrites, RenameTableXmlGolden) { check_rename_table("changelog.xm
 TEST(LiquibaseRewrites, RenameTableYamlGolden) { check_rename_table("changelog.yaml"); }
 TEST(LiquibaseRewrites, RenameTableJsonGolden) { check_rename_table("changelog.json"); }
 TEST(LiquibaseRewrites, RenameTableFormattedSqlGolden) { check_rename_table("changelog.sql"); }
+
+// addColumn NOT NULL with a volatile default -> nullable add + SET DEFAULT, batched backfill,
+// CHECK NOT VALID, VALIDATE, SET NOT NULL (tests/fixtures/liquibase_add_not_null).
+void check_add_not_null(const std::string& name) {
+  check_changelog(lbtest::fixtures() / "liquibase_add_not_null", name, {"adding-not-nullable-column"}, 1);
+}
+TEST(LiquibaseRewrites, AddNotNullColumnXmlGolden) { check_add_not_null("changelog.xml"); }
+TEST(LiquibaseRewrites, AddNotNullColumnYamlGolden) { check_add_not_null("changelog.yaml"); }
+TEST(LiquibaseRewrites, AddNotNullColumnJsonGolden) { check_add_not_null("changelog.json"); }
+TEST(LiquibaseRewrites, AddNotNullColumnFormattedSqlGolden) { check_add_not_null("changelog.sql"); }
 
 // Without --unsafe the rename is left alone (its fix changes the deploy procedure).
 TEST(LiquibaseRewrites, SafeOnlyLeavesTheRename) {
