@@ -167,6 +167,16 @@ TEST(LiquibaseRewrites, AddNotNullColumnYamlGolden) { check_add_not_null("change
 TEST(LiquibaseRewrites, AddNotNullColumnJsonGolden) { check_add_not_null("changelog.json"); }
 TEST(LiquibaseRewrites, AddNotNullColumnFormattedSqlGolden) { check_add_not_null("changelog.sql"); }
 
+// Three createIndex (CREATE INDEX) in one changeSet -> one changeSet each, runInTransaction false,
+// CREATE INDEX CONCURRENTLY with its rollback (tests/fixtures/liquibase_several_indexes).
+void check_several_indexes(const std::string& name) {
+  check_changelog(lbtest::fixtures() / "liquibase_several_indexes", name, {"require-concurrent-index-creation"}, 3);
+}
+TEST(LiquibaseRewrites, SeveralIndexesXmlGolden) { check_several_indexes("changelog.xml"); }
+TEST(LiquibaseRewrites, SeveralIndexesYamlGolden) { check_several_indexes("changelog.yaml"); }
+TEST(LiquibaseRewrites, SeveralIndexesJsonGolden) { check_several_indexes("changelog.json"); }
+TEST(LiquibaseRewrites, SeveralIndexesFormattedSqlGolden) { check_several_indexes("changelog.sql"); }
+
 // Without --unsafe the rename is left alone (its fix changes the deploy procedure).
 TEST(LiquibaseRewrites, SafeOnlyLeavesTheRename) {
   std::filesystem::path path = dir() / "changelog.xml";
