@@ -155,6 +155,17 @@ RenderedFix render_sql(const FixPlan& plan, const Analysis& analysis, std::strin
 std::optional<std::string> sql_for_step(const FixPlan& plan, const Analysis& analysis, const Config& config, const Step& step);
 std::vector<TextEdit> sql_original_edits(const FixPlan& plan, const Analysis& analysis, std::string_view text,
                                          const Config& config, const Step& step);
+// The SQL of one (not original_changed) step, defined once for every renderer (step_sql.cpp):
+// its statements (no ';') and the comment that explains it ("" when none; a Note is only a
+// comment). Names are spelled from `spelling` (folded -> as written), else quote_ident.
+struct StepSql {
+  std::string comment;
+  std::vector<std::string> statements;
+};
+std::optional<StepSql> step_sql_parts(const Step& step, const Config& config,
+                                      const std::map<std::string, std::string>& spelling = {});
+// "-- comment" then the statements separated by ";\n" (the last one without its ';').
+std::string step_sql_text(const StepSql& parts);
 // Dispatches on the document's format; formats without a renderer yet return ok = false.
 RenderedFix render(const FixPlan& plan, const Analysis& analysis, std::string_view text, const Config& config);
 

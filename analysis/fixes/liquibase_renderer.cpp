@@ -31,75 +31,22 @@ namespace {
 using liquibase::Node;
 using lbfix::NewChangeSet;
 using lbfix::Style;
+using lbfix::Group;
+using lbfix::lower;
+using lbfix::truthy;
+using lbfix::slug;
+using lbfix::line_start;
+using lbfix::line_end;
+using lbfix::only_space;
+using lbfix::unique_id;
+using lbfix::line_indent;
 
 bool is_meta(std::string_view name) {
   return name == "comment" || name == "preConditions" || name == "validCheckSum" || name == "rollback" || name == "modifySql" ||
          name == "id" || name == "author";
 }
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-bool truthy(const std::string& v) { return lower(v) == "true"; }
-std::string slug(const std::string& label) {
-  std::string out;
-  for (char c : label) {
-    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    else if (!out.empty() && out.back() != '-') out += '-';
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  return out.empty() ? "phase" : out;
-}
-
-uint32_t line_start(std::string_view t, uint32_t at) {
-  while (at > 0 && t[at - 1] != '\n') --at;
-  return at;
-}
-uint32_t line_end(std::string_view t, uint32_t at) {
-  while (at < t.size() && t[at] != '\n' && t[at] != '\r') ++at;
-  return at;
-}
-std::string line_indent(std::string_view t, uint32_t at) {
-  uint32_t b = line_start(t, at), e = b;
-  while (e < t.size() && (t[e] == ' ' || t[e] == '\t')) ++e;
-  return std::string(t.substr(b, e - b));
-}
 std::string spaces(size_t n) { return std::string(n, ' '); }
 size_t column(std::string_view t, uint32_t at) { return at - line_start(t, at); }
-bool only_space(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t'; });
-}
-
-// Liquibase 4.3 splits formatted-SQL rollbacks at every ';' whatever splitStatements says, but not
-// inside '...' strings: dollar-quoted bodies of rollback statements are written as string literals.
-std::string single_quoted_bodies(const std::string& q) {
-  static const std::string tag = "$zerolock$";
-  std::string out;
-  size_t at = 0;
-  while (true) {
-    size_t b = q.find(tag, at);
-    size_t e = b == std::string::npos ? b : q.find(tag, b + tag.size());
-    if (e == std::string::npos) break;
-    out += q.substr(at, b - at) + "'";
-    for (char c : q.substr(b + tag.size(), e - b - tag.size())) out += c == '\'' ? std::string("''") : std::string(1, c);
-    out += "'";
-    at = e + tag.size();
-  }
-  return out + q.substr(at);
-}
-std::vector<std::string> single_quoted_bodies(std::vector<std::string> v) {
-  for (std::string& q : v) q = single_quoted_bodies(q);
-  return v;
-}
-
-// A group of statements that becomes one changeSet (or stays in the original one).
-struct Group {
-  std::string label;
-  bool in_transaction = true;
-  bool later_deploy = false;
-  std::vector<std::string> statements;
-  std::vector<std::string> rollback;
-};
 
 struct Renderer {
   const FixPlan& plan;
@@ -110,13 +57,6 @@ struct Renderer {
   Format format;
   std::string eol;
   std::set<std::string> ids;  // changeSet ids in the file
-
-  std::string unique_id(const std::string& base) {
-    std::string id = base;
-    for (int n = 2; ids.count(id); ++n) id = base + "-" + std::to_string(n);
-    ids.insert(id);
-    return id;
-  }
 
   // ---- SQL of the original change, with the plan's changes (CONCURRENTLY, IF NOT EXISTS, NOT VALID) ----
   std::optional<std::string> original_from_element(const Node& change, const Operation& now) {
@@ -745,7 +685,7 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       NewChangeSet n;
       n.author = author;
       // Several changes: the change's position keeps ids apart when fixes of two of them apply in one pass.
-      n.id = R.unique_id(id + (sole ? "" : "-" + std::to_string(site.index + 1)) + "-" + slug(groups[g].label));
+      n.id = unique_id(R.ids, id + (sole ? "" : "-" + std::to_string(site.index + 1)) + "-" + slug(groups[g].label));
       n.run_in_transaction = groups[g].in_transaction;
       n.attrs = copied;
       n.statements = groups[g].statements;
@@ -768,136 +708,12 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       edits.push_back({{at, at}, after_cs});
     }
   } else {
-    // ---- formatted SQL ----
-    if (cs_rollback) cs_rollback = single_quoted_bodies(*cs_rollback);
-    for (Group& g : groups) g.rollback = single_quoted_bodies(g.rollback);
-    auto t = sqltext::statement_tokens(text, s.range);
-    ByteRange body = sqltext::body_range(t, s.range);
-    auto join = [&](const std::vector<std::string>& stmts) {
-      std::string o;
-      for (size_t i = 0; i < stmts.size(); ++i) o += (i ? ";" + eol : "") + stmts[i];
-      return o;
-    };
-    std::vector<std::string> pre = L.before;
-    if (replaces_change || takeover) {
-      const std::vector<std::string>& b = takeover ? *first_items : L.in_place_pre;
-      pre.insert(pre.end(), b.begin(), b.end());
-      if (pre.empty()) return refuse("nothing left in place");
-      edits.push_back({body, join(pre)});
-    } else if (!pre.empty()) {
-      edits.push_back({{s.range.begin, s.range.begin}, join(pre) + ";" + eol});
-    }
-    bool need_no_split = false;
-    auto has_dollar = [](const std::vector<std::string>& v) {
-      return std::any_of(v.begin(), v.end(), [](const std::string& q) { return q.find('$') != std::string::npos; });
-    };
-    if (has_dollar(pre) || (cs_rollback && has_dollar(*cs_rollback))) need_no_split = true;
-    if (moving_out) {
-      edits.clear();
-      uint32_t b = s.range.begin, e = s.range.end;
-      uint32_t ls = line_start(text, b), le = line_end(text, e);
-      if (only_space(text.substr(ls, b - ls)) && only_space(text.substr(e, le - e))) {
-        b = ls, e = le;
-        if (e < text.size() && text[e] == '\n') ++e;
-      }
-      edits.push_back({{b, e}, ""});
-    }
-    // Header attributes of the original changeset.
-    std::string header_add;
-    std::string_view header = text.substr(unit->header.begin, unit->header.size());
-    if (takeover && groups.front().in_transaction != cs_in_tx) {
-      if (header.find("runInTransaction:") != std::string_view::npos) return refuse("cannot change runInTransaction in the header");
-      header_add += std::string(" runInTransaction:") + (groups.front().in_transaction ? "true" : "false");
-    }
-    if (need_no_split && header.find("splitStatements:") == std::string_view::npos) header_add += " splitStatements:false";
-    if (!header_add.empty()) edits.push_back({{unit->header.end, unit->header.end}, header_add});
-    if (cs_rollback) {
-      // Replace the changeset's --rollback lines (sole statement) or add them after the statement.
-      std::string rb;
-      if (cs_rollback->empty()) rb = "--rollback -- nothing to undo" + eol;
-      for (const std::string& q : *cs_rollback) {
-        size_t at = 0;
-        std::string line;
-        std::string full = q + ";";
-        while (at <= full.size()) {
-          size_t nl = full.find('\n', at);
-          rb += "--rollback " + full.substr(at, nl == std::string::npos ? std::string::npos : nl - at) + eol;
-          if (nl == std::string::npos) break;
-          at = nl + 1;
-        }
-      }
-      uint32_t pos = unit->header.end + 1;
-      bool placed = false;
-      while (pos < unit->range.end) {
-        uint32_t le = line_end(text, pos);
-        std::string_view line = text.substr(pos, le - pos);
-        size_t k = line.find_first_not_of(" \t");
-        bool is_rb = false;
-        if (k != std::string_view::npos && line.substr(k, 2) == "--") {
-          size_t w = line.find_first_not_of(" \t", k + 2);
-          is_rb = w != std::string_view::npos && lower(std::string(line.substr(w, 8))) == "rollback";
-        }
-        uint32_t next = le < text.size() ? le + 1 : le;
-        if (is_rb && sole) {
-          edits.push_back({{pos, next}, placed ? "" : rb});
-          placed = true;
-        }
-        pos = next;
-      }
-      if (!placed) {
-        uint32_t at = line_end(text, s.range.end);
-        at = at < text.size() ? at + 1 : at;
-        edits.push_back({{at, at}, (at == text.size() && (text.empty() || text.back() != '\n') ? eol : "") + rb});
-      }
-    }
-    // New changesets at the end of this one.
-    std::string add;
-    for (size_t g = takeover ? 1 : 0; g < groups.size(); ++g) {
-      const Group& gr = groups[g];
-      // A non-transactional changeset sends each statement alone only when split: one statement each.
-      std::vector<std::vector<std::string>> parts;
-      if (!gr.in_transaction && gr.statements.size() > 1) {
-        for (const std::string& q : gr.statements) parts.push_back({q});
-      } else {
-        parts.push_back(gr.statements);
-      }
-      for (size_t p = 0; p < parts.size(); ++p) {
-        size_t position = static_cast<size_t>(std::find(unit_statements.begin(), unit_statements.end(), &s) - unit_statements.begin()) + 1;
-        std::string nid = R.unique_id(id + (sole ? "" : "-" + std::to_string(position)) + "-" + slug(gr.label) +
-                                      (parts.size() > 1 ? "-" + std::to_string(p + 1) : ""));
-        std::vector<std::string> rbk = p + 1 == parts.size() ? gr.rollback : std::vector<std::string>{};
-        std::string h = "--changeset " + author + ":" + nid;
-        if (!gr.in_transaction) h += " runInTransaction:false";
-        if (has_dollar(parts[p]) || has_dollar(rbk)) h += " splitStatements:false";
-        for (const auto& [k, v] : copied) h += " " + k + ":" + v;
-        add += h + eol + "--comment: zerolock: " + plan.title + " (" + gr.label + (gr.later_deploy ? ", deploy later" : "") + ")" + eol;
-        add += join(parts[p]) + ";" + eol;
-        if (rbk.empty()) add += "--rollback -- nothing to undo" + eol;
-        for (const std::string& q : rbk) {
-          std::string full = q + ";";
-          size_t at = 0;
-          while (true) {
-            size_t nl = full.find('\n', at);
-            add += "--rollback " + full.substr(at, nl == std::string::npos ? std::string::npos : nl - at) + eol;
-            if (nl == std::string::npos) break;
-            at = nl + 1;
-          }
-        }
-        add += eol;
-      }
-    }
-    if (!add.empty()) {
-      uint32_t at = unit->range.end;
-      std::string prefix;
-      if (at == text.size()) {
-        if (!text.empty() && text.back() != '\n') prefix = eol;
-        prefix += eol;
-        add.resize(add.size() - eol.size());  // no blank line at the end of the file
-      } else if (at >= 2 && !(text[at - 1] == '\n' && text[at - 2] == '\n')) {
-        prefix = eol;
-      }
-      edits.push_back({{at, at}, prefix + add});
-    }
+    // ---- formatted SQL (liquibase_formatted_sql.cpp) ----
+    lbfix::FormattedSqlInput in{text, s, *unit, unit_statements, eol, id, author, plan.title, copied, L.before, L.in_place_pre,
+                                replaces_change, takeover, moving_out, sole, cs_in_tx, cs_rollback, groups, R.ids};
+    lbfix::FormattedSqlEdits res = lbfix::formatted_sql_edits(std::move(in));
+    if (!res.why_not.empty()) return refuse(res.why_not);
+    edits = std::move(res.edits);
   }
 
   std::stable_sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) { return a.range.begin < b.range.begin; });

@@ -6,7 +6,9 @@
 // Internal pieces, one file each:
 //   liquibase_step_sql.cpp  Step -> SQL statements, and the SQL that undoes them (rollback)
 //   liquibase_writers.cpp   changeSet / sql change / rollback / attribute text per format
+//   liquibase_formatted_sql.cpp  the edits of a formatted SQL changelog
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,48 @@ struct Style {
 std::string changeset_text(const NewChangeSet& cs, const Style& style);  // starts at item_indent's column, no trailing eol
 std::string sql_change_text(const std::vector<std::string>& statements, const Style& style);  // starts at a change's column
 std::string rollback_text(const std::vector<std::string>& statements, const Style& style);  // a changeSet child/member
+
+// ---- Text helpers (liquibase_writers.cpp) ----
+std::string lower(std::string s);
+bool truthy(const std::string& v);
+std::string slug(const std::string& label);  // a phase label as an id suffix
+uint32_t line_start(std::string_view t, uint32_t at);
+uint32_t line_end(std::string_view t, uint32_t at);
+std::string line_indent(std::string_view t, uint32_t at);
+bool only_space(std::string_view s);
+// `base`, or base-2, base-3 ... when the file already has that changeSet id; recorded in `ids`.
+std::string unique_id(std::set<std::string>& ids, const std::string& base);
+
+// ---- Layout shared by the tree and formatted-SQL writers ----
+// A group of statements that becomes one changeSet (or stays in the original one).
+struct Group {
+  std::string label;
+  bool in_transaction = true;
+  bool later_deploy = false;
+  std::vector<std::string> statements;
+  std::vector<std::string> rollback;
+};
+
+// What the formatted-SQL writer needs from the renderer's layout of the plan.
+struct FormattedSqlInput {
+  std::string_view text;
+  const Statement& s;                       // the statement rewritten
+  const MigrationUnit& unit;                // its changeset
+  std::vector<const Statement*> unit_statements;
+  std::string eol, id, author, title;       // id/author of the changeset, title of the fix
+  std::vector<std::pair<std::string, std::string>> copied;  // context, labels, dbms
+  std::vector<std::string> before;          // statements before the change (SET LOCAL lock_timeout)
+  std::vector<std::string> in_place_pre;    // statements that replace the change in place
+  bool replaces_change = false, takeover = false, moving_out = false, sole = false, cs_in_tx = true;
+  std::optional<std::vector<std::string>> cs_rollback;  // the changeset's rollback after the edit
+  std::vector<Group> groups;                // new changesets (takeover: the first is the original)
+  std::set<std::string>& ids;
+};
+struct FormattedSqlEdits {
+  std::vector<TextEdit> edits;
+  std::string why_not;  // non-empty: no fix
+};
+FormattedSqlEdits formatted_sql_edits(FormattedSqlInput in);
 
 }  // namespace lbfix
 }  // namespace zerolock::fixes

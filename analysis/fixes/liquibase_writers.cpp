@@ -8,6 +8,8 @@
 // for the same reason. Formatted SQL is written by the renderer itself (its changesets are text).
 #include "fixes/liquibase_renderer.h"
 
+#include <algorithm>
+
 namespace zerolock::fixes::lbfix {
 namespace {
 
@@ -168,6 +170,45 @@ std::string changeset_text(const NewChangeSet& cs, const Style& st) {
   out += m + "\"changes\": [" + eol + m + st.unit + sql_items(cs.statements, st, m + st.unit) + eol + m + "]," + eol;
   out += m + rollback_text(cs.rollback, members) + eol;
   return out + k + "}" + eol + st.item_indent + "}";
+}
+
+// ---- text helpers ----
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+bool truthy(const std::string& v) { return lower(v) == "true"; }
+std::string slug(const std::string& label) {
+  std::string out;
+  for (char c : label) {
+    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else if (!out.empty() && out.back() != '-') out += '-';
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "phase" : out;
+}
+
+uint32_t line_start(std::string_view t, uint32_t at) {
+  while (at > 0 && t[at - 1] != '\n') --at;
+  return at;
+}
+uint32_t line_end(std::string_view t, uint32_t at) {
+  while (at < t.size() && t[at] != '\n' && t[at] != '\r') ++at;
+  return at;
+}
+std::string line_indent(std::string_view t, uint32_t at) {
+  uint32_t b = line_start(t, at), e = b;
+  while (e < t.size() && (t[e] == ' ' || t[e] == '\t')) ++e;
+  return std::string(t.substr(b, e - b));
+}
+bool only_space(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t'; });
+}
+std::string unique_id(std::set<std::string>& ids, const std::string& base) {
+  std::string id = base;
+  for (int n = 2; ids.count(id); ++n) id = base + "-" + std::to_string(n);
+  ids.insert(id);
+  return id;
 }
 
 }  // namespace zerolock::fixes::lbfix

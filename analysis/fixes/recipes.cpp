@@ -17,6 +17,8 @@ const Operation* the_op(const RecipeInput& in) {
 }
 bool single_op(const RecipeInput& in) { return stmt(in).parsed && stmt(in).parsed->ops.size() == 1; }
 bool is_sql(const RecipeInput& in) { return in.analysis.migration.format == Format::Sql; }
+// The statement is in the document as SQL text (plain SQL, or a formatted SQL Liquibase changelog).
+bool sql_written(const RecipeInput& in) { return is_sql(in) || in.analysis.migration.format == Format::LiquibaseSql; }
 
 FixPlan base_plan(const RecipeInput& in, const char* recipe, std::string title, FixApplicability a) {
   FixPlan p;
@@ -52,7 +54,7 @@ struct AddColumnText {
 };
 
 std::optional<AddColumnText> add_column_text(const RecipeInput& in, const Operation& op) {
-  if (!is_sql(in)) return std::nullopt;
+  if (!sql_written(in)) return std::nullopt;
   const Statement& s = stmt(in);
   ByteRange r = s.doc_range(op);
   auto t = sqltext::statement_tokens(in.text, r);
@@ -361,7 +363,7 @@ std::optional<FixPlan> add_not_null_column(const RecipeInput& in) {
   const ColumnSpec& c = *op->column_spec;
   if (!c.not_null || c.serial || c.identity || c.generated_stored || c.primary_key || c.unique || c.references || c.has_check)
     return std::nullopt;
-  auto text = is_sql(in) ? add_column_text(in, *op) : column_spec_text(*op);
+  auto text = sql_written(in) ? add_column_text(in, *op) : column_spec_text(*op);
   if (!text || text->other_constraints) return std::nullopt;
   FixPlan p = base_plan(in, "add-column-then-backfill",
                         "Add the column as nullable, backfill it in batches, then set NOT NULL through a validated CHECK",
@@ -413,16 +415,23 @@ std::optional<FixPlan> add_not_null_column(const RecipeInput& in) {
 // ALTER COLUMN TYPE (rewrite) -> new column, dual-write trigger, backfill, later swap.
 std::optional<FixPlan> change_type(const RecipeInput& in) {
   const Operation* op = the_op(in);
-  if (!op || op->kind != OpKind::AlterColumnType || !op->new_type || !single_op(in) || !is_sql(in)) return std::nullopt;
+  if (!op || op->kind != OpKind::AlterColumnType || !op->new_type || !single_op(in)) return std::nullopt;
   const Statement& s = stmt(in);
+  // A Liquibase modifyDataType element: the type is the one its front end mapped (no USING there).
+  bool element = in.analysis.migration.tool == MigrationTool::Liquibase && s.origin == "modifyDataType";
+  if (!sql_written(in) && !element) return std::nullopt;
   auto t = sqltext::statement_tokens(in.text, s.doc_range(*op));
-  size_t type_at = t.find_word(0, t.toks.size(), "type");
-  if (type_at == std::string_view::npos) return std::nullopt;
-  auto type = sqltext::clause(t, type_at + 1, t.toks.size(), {"using", "collate"});
-  if (!type) return std::nullopt;
-  std::string type_sql(t.slice(type->begin, type->end));
+  std::string type_sql = op->new_type->sql;
+  size_t type_at = element ? std::string_view::npos : t.find_word(0, t.toks.size(), "type");
+  if (!element) {
+    if (type_at == std::string_view::npos) return std::nullopt;
+    auto type = sqltext::clause(t, type_at + 1, t.toks.size(), {"using", "collate"});
+    if (!type) return std::nullopt;
+    type_sql = std::string(t.slice(type->begin, type->end));
+  }
+  if (type_sql.empty()) return std::nullopt;
   std::string cast = "\x01" + op->column + "\x01::" + type_sql;
-  if (size_t u = t.find_word(0, t.toks.size(), "using"); u != std::string_view::npos) {
+  if (size_t u = element ? std::string_view::npos : t.find_word(0, t.toks.size(), "using"); u != std::string_view::npos) {
     auto expr = sqltext::clause(t, u + 1, t.toks.size(), {});
     if (!expr) return std::nullopt;
     // The column's references become placeholders: NEW.col in the trigger, col in the backfill.
@@ -483,6 +492,7 @@ std::optional<FixPlan> change_type(const RecipeInput& in) {
   Step drop_sync;
   drop_sync.kind = StepKind::DropSyncTrigger;
   drop_sync.op = sync.op;
+  drop_sync.backfill = sync.backfill;  // a rollback that re-creates the trigger needs its body
   contract.steps.push_back(drop_sync);
   Operation drop = table_op(OpKind::DropColumn, *op);
   drop.column = op->column;
@@ -595,6 +605,7 @@ std::optional<FixPlan> rename_table(const RecipeInput& in) {
   drop.kind = OpKind::DropView;
   drop.table = op->table;
   drop.if_exists = true;
+  drop.new_name = op->new_name;  // what the view showed: a rollback re-creates it
   contract.steps.push_back(op_step(drop));
   p.phases.push_back(std::move(contract));
   p.notes.push_back("A simple view is updatable, so old code keeps reading and writing; DDL, triggers and foreign keys "

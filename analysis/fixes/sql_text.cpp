@@ -43,6 +43,15 @@ std::string fold(std::string_view s) {
   return out;
 }
 
+std::string quote_literal(std::string_view s) {
+  std::string out = "'";
+  for (char ch : s) {
+    if (ch == '\'') out += '\'';
+    out += ch;
+  }
+  return out + "'";
+}
+
 std::string quote_ident(std::string_view name) {
   bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_');
   for (char c : name)

@@ -31,6 +31,8 @@ Tokens statement_tokens(std::string_view doc, ByteRange range);
 std::string fold(std::string_view token_text);
 // An identifier written so PostgreSQL reads it as `name` (quoted only when needed).
 std::string quote_ident(std::string_view name);
+// A string literal ('it''s') with standard_conforming_strings (the PostgreSQL default).
+std::string quote_literal(std::string_view s);
 // folded -> as written, for every identifier/keyword token of the range.
 void collect_spelling(const Tokens& t, std::map<std::string, std::string>& out);
 // Spells a folded name: the user's spelling when known, else quote_ident.

@@ -339,7 +339,7 @@ struct Mapper {
 
   // Parses synthesised SQL and adds it as one statement at `range`, op k at op_ranges[k].
   bool add_synth(const std::string& raw_sql, ByteRange range, const std::vector<ByteRange>& op_ranges, int32_t unit,
-                 bool in_tx, const std::string& origin) {
+                 bool in_tx, const std::string& origin, const std::vector<std::string>& defaults = {}) {
     std::string sql_text = replace_placeholders(subst(raw_sql));
     auto parsed = cache.get(sql_text, sql::parse_statement);
     if (parsed->error) return false;
@@ -347,6 +347,10 @@ struct Mapper {
     for (size_t k = 0; k < copy->ops.size(); ++k) {
       ByteRange r = k < op_ranges.size() ? op_ranges[k] : range;
       copy->ops[k].range = r.shifted(-static_cast<int64_t>(range.begin));
+      // The SQL front end reads defaults from the document, which holds the element, not the SQL:
+      // the default expression the element generated (fixes re-emit it).
+      auto& spec = copy->ops[k].column_spec;
+      if (k < defaults.size() && spec && spec->has_default && spec->default_sql.empty()) spec->default_sql = defaults[k];
     }
     copy->summary = origin + ": " + copy->summary;
     Statement s;
@@ -454,15 +458,17 @@ struct Mapper {
     } else if (type == "addColumn") {
       std::string a = "ALTER TABLE " + table_of(change) + " ", b = a;
       std::vector<ByteRange> ranges;
+      std::vector<std::string> defaults;
       bool first = true;
       for (const Node* c : cols) {
+        defaults.push_back(default_sql(*c));
         a += std::string(first ? "" : ", ") + "ADD COLUMN " + column_sql(*c, true);
         b += std::string(first ? "" : ", ") + "ADD COLUMN " + column_sql(*c, true, "text");
         ranges.push_back(c->range);
         first = false;
       }
       if (cols.empty()) return not_analysed(change, "no column");
-      if (!add_synth(a, change.range, ranges, unit, in_tx, type)) synth_or_report(b, change, ranges, unit, in_tx);
+      if (!add_synth(a, change.range, ranges, unit, in_tx, type, defaults)) synth_or_report(b, change, ranges, unit, in_tx);
     } else if (type == "dropColumn") {
       std::string s = "ALTER TABLE " + table_of(change) + " ";
       std::vector<ByteRange> ranges;

@@ -98,7 +98,12 @@ def main():
     ap.add_argument("--zerolock", required=True)
     ap.add_argument("--classpath", required=True)
     ap.add_argument("--keep", help="copy the work directory here")
+    ap.add_argument("--fixtures", default=FIXTURES, help="the four changelogs (base.sql: here, else the rewrite fixtures')")
+    ap.add_argument("--no-rollback", action="store_true",
+                    help="stop after the update checks (the change-type rollback restores the values, not the old type)")
     args = ap.parse_args()
+    fixtures = args.fixtures
+    base_sql = os.path.join(fixtures, "base.sql") if os.path.exists(os.path.join(fixtures, "base.sql")) else os.path.join(FIXTURES, "base.sql")
     problems = []
     work = tempfile.mkdtemp(prefix="zerolock-lbproof-")
     try:
@@ -106,7 +111,7 @@ def main():
         for d in (orig, fixed):
             os.makedirs(d)
             for c in CHANGELOGS + ["zerolock.toml"]:
-                shutil.copy(os.path.join(FIXTURES, c), d)
+                shutil.copy(os.path.join(fixtures, c), d)
         r = subprocess.run([args.zerolock, "fix", "--unsafe", *[os.path.join(fixed, c) for c in CHANGELOGS]],
                            capture_output=True, text=True)
         if r.returncode == 2:
@@ -121,7 +126,7 @@ def main():
         prove.admin("DROP DATABASE IF EXISTS lb_base")
         prove.admin("CREATE DATABASE lb_base")
         conn = prove.connect("lb_base")
-        conn.cursor().execute(open(os.path.join(FIXTURES, "base.sql")).read())
+        conn.cursor().execute(open(base_sql).read())
         conn.close()
         for db in ("lb_a", "lb_b"):
             prove.admin(f"DROP DATABASE IF EXISTS {db}")
@@ -150,7 +155,7 @@ def main():
                 problems.append(f"data after update differs: {da} vs {db_}")
             else:
                 print(f"data after update: identical ({len(da)} tables)")
-        if rb == 0:
+        if rb == 0 and not args.no_rollback:
             n = count_changesets(args.zerolock, [os.path.join(fixed, c) for c in CHANGELOGS])
             rr, orr = liquibase(args, work, "master-fixed.xml", "lb_b", "rollbackCount", str(n))
             print(f"rollbackCount {n} of the rewritten changeSets: exit {rr}")

@@ -68,9 +68,11 @@ std::set<std::string> rules_of(const Analysis& a) {
   return out;
 }
 
-void check_changelog(const std::string& name) {
+// `exercised`: rules the fixture must trigger (it still exercises its recipes); `min_applied`: fixes.
+void check_changelog(const std::filesystem::path& fixtures, const std::string& name, const std::vector<std::string>& exercised,
+                     size_t min_applied) {
   SCOPED_TRACE(name);
-  std::filesystem::path path = dir() / name;
+  std::filesystem::path path = fixtures / name;
   std::string text = lbtest::read_file(path);
   ASSERT_FALSE(text.empty());
   Config config = config_for("4.3.3");
@@ -105,12 +107,11 @@ void check_changelog(const std::string& name) {
   for (const char* rule : {"require-concurrent-index-creation", "setting-not-null", "adding-foreign-key",
                            "constraint-missing-not-valid", "unique-constraint-builds-index", "adding-primary-key",
                            "renaming-column", "missing-lock-timeout", "missing-rollback", "concurrent-index-in-transaction",
-                           "multiple-concurrently-in-changeset"}) {
+                           "multiple-concurrently-in-changeset", "changing-column-type", "renaming-table", "adding-not-nullable-column"}) {
     EXPECT_EQ(now.count(rule), 0u) << rule << " still fires";
   }
-  EXPECT_TRUE(was.count("require-concurrent-index-creation") && was.count("setting-not-null") && was.count("renaming-column"))
-      << "the fixture no longer exercises the recipes";
-  EXPECT_GE(fixed.applied.size(), 7u);
+  for (const std::string& rule : exercised) EXPECT_TRUE(was.count(rule)) << "the fixture no longer exercises " << rule;
+  EXPECT_GE(fixed.applied.size(), min_applied);
 
   // Idempotent.
   fixes::FixAllResult again = fixes::fix_all(path.string(), fixed.text, config, true, cache);
@@ -128,10 +129,53 @@ void check_changelog(const std::string& name) {
   EXPECT_GT(ids_after.ids.size(), ids_before.ids.size());
 }
 
-TEST(LiquibaseRewrites, XmlGolden) { check_changelog("changelog.xml"); }
-TEST(LiquibaseRewrites, YamlGolden) { check_changelog("changelog.yaml"); }
-TEST(LiquibaseRewrites, JsonGolden) { check_changelog("changelog.json"); }
-TEST(LiquibaseRewrites, FormattedSqlGolden) { check_changelog("changelog.sql"); }
+void check_main(const std::string& name) {
+  check_changelog(dir(), name, {"require-concurrent-index-creation", "setting-not-null", "renaming-column"}, 7);
+}
+TEST(LiquibaseRewrites, XmlGolden) { check_main("changelog.xml"); }
+TEST(LiquibaseRewrites, YamlGolden) { check_main("changelog.yaml"); }
+TEST(LiquibaseRewrites, JsonGolden) { check_main("changelog.json"); }
+TEST(LiquibaseRewrites, FormattedSqlGolden) { check_main("changelog.sql"); }
+
+// modifyDataType (formatted SQL: ALTER COLUMN TYPE) -> the change-type recipe: new column, sync
+// trigger, batched backfill, contract (tests/fixtures/liquibase_change_type).
+void check_change_type(const std::string& name) {
+  check_changelog(lbtest::fixtures() / "liquibase_change_type", name, {"changing-column-type"}, 1);
+}
+TEST(LiquibaseRewrites, ChangeTypeXmlGolden) { check_change_type("changelog.xml"); }
+TEST(LiquibaseRewrites, ChangeTypeYamlGolden) { check_change_type("changelog.yaml"); }
+TEST(LiquibaseRewrites, ChangeTypeJsonGolden) { check_change_type("changelog.json"); }
+TEST(LiquibaseRewrites, ChangeTypeFormattedSqlGolden) { check_change_type("changelog.sql"); }
+
+// renameTable (formatted SQL: ALTER TABLE RENAME TO) -> rename plus a view under the old name, the
+// view dropped in a later changeSet whose rollback re-creates it (tests/fixtures/liquibase_rename_table).
+void check_rename_table(const std::string& name) {
+  check_changelog(lbtest::fixtures() / "liquibase_rename_table", name, {"renaming-table"}, 1);
+}
+TEST(LiquibaseRewrites, RenameTableXmlGolden) { check_rename_table("changelog.xml"); }
+TEST(LiquibaseRewrites, RenameTableYamlGolden) { check_rename_table("changelog.yaml"); }
+TEST(LiquibaseRewrites, RenameTableJsonGolden) { check_rename_table("changelog.json"); }
+TEST(LiquibaseRewrites, RenameTableFormattedSqlGolden) { check_rename_table("changelog.sql"); }
+
+// addColumn NOT NULL with a volatile default -> nullable add + SET DEFAULT, batched backfill,
+// CHECK NOT VALID, VALIDATE, SET NOT NULL (tests/fixtures/liquibase_add_not_null).
+void check_add_not_null(const std::string& name) {
+  check_changelog(lbtest::fixtures() / "liquibase_add_not_null", name, {"adding-not-nullable-column"}, 1);
+}
+TEST(LiquibaseRewrites, AddNotNullColumnXmlGolden) { check_add_not_null("changelog.xml"); }
+TEST(LiquibaseRewrites, AddNotNullColumnYamlGolden) { check_add_not_null("changelog.yaml"); }
+TEST(LiquibaseRewrites, AddNotNullColumnJsonGolden) { check_add_not_null("changelog.json"); }
+TEST(LiquibaseRewrites, AddNotNullColumnFormattedSqlGolden) { check_add_not_null("changelog.sql"); }
+
+// Three createIndex (CREATE INDEX) in one changeSet -> one changeSet each, runInTransaction false,
+// CREATE INDEX CONCURRENTLY with its rollback (tests/fixtures/liquibase_several_indexes).
+void check_several_indexes(const std::string& name) {
+  check_changelog(lbtest::fixtures() / "liquibase_several_indexes", name, {"require-concurrent-index-creation"}, 3);
+}
+TEST(LiquibaseRewrites, SeveralIndexesXmlGolden) { check_several_indexes("changelog.xml"); }
+TEST(LiquibaseRewrites, SeveralIndexesYamlGolden) { check_several_indexes("changelog.yaml"); }
+TEST(LiquibaseRewrites, SeveralIndexesJsonGolden) { check_several_indexes("changelog.json"); }
+TEST(LiquibaseRewrites, SeveralIndexesFormattedSqlGolden) { check_several_indexes("changelog.sql"); }
 
 // Without --unsafe the rename is left alone (its fix changes the deploy procedure).
 TEST(LiquibaseRewrites, SafeOnlyLeavesTheRename) {
