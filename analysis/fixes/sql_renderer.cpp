@@ -30,7 +30,6 @@ struct Ctx {
   std::map<std::string, std::string> spelling;
 };
 
-std::string literal(std::string_view s) { return sqltext::quote_literal(s); }
 
 std::string indent_of(std::string_view text, uint32_t offset) {
   uint32_t b = offset;
@@ -105,7 +104,7 @@ std::optional<std::string> phase_sql(const Ctx& c, const Phase& phase, bool wrap
     if (step.kind != StepKind::Note) ++statements;
   }
   if (wrap && statements > 1) {
-    out = "BEGIN;\n" + (lock_timeout ? "SET LOCAL lock_timeout = " + literal(c.config.lock_timeout) + ";\n" : std::string()) + out +
+    out = "BEGIN;\n" + (lock_timeout ? "SET LOCAL lock_timeout = " + sqltext::quote_literal(c.config.lock_timeout) + ";\n" : std::string()) + out +
           "COMMIT;\n";
   }
   return out;

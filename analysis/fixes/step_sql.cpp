@@ -15,7 +15,6 @@ struct Names {
 
 std::string sp(const Names& c, const std::string& folded) { return sqltext::spell(c.spelling, folded); }
 std::string tbl(const Names& c, const QualifiedName& q) { return q.schema.empty() ? sp(c, q.name) : sp(c, q.schema) + "." + sp(c, q.name); }
-std::string literal(std::string_view s) { return sqltext::quote_literal(s); }
 // \x01col\x01 placeholders -> spelled column, with `prefix` (NEW.) when given.
 std::string expand(const Names& c, const std::string& s, const std::string& prefix = "") {
   std::string out;
@@ -91,8 +90,8 @@ StepSql drop_sync(const Names& c, const Step& step) {
 
 StepSql guard(const Names& c, const Step& step) {
   const Operation& op = step.op;
-  std::string rel = literal(tbl(c, op.table));
-  std::string o = literal(op.column), n = literal(op.new_name);
+  std::string rel = sqltext::quote_literal(tbl(c, op.table));
+  std::string o = sqltext::quote_literal(op.column), n = sqltext::quote_literal(op.new_name);
   return {"zerolock: refuse to drop " + op.column + " while it still carries what " + op.new_name + " lacks",
           {"DO $zerolock$\nDECLARE\n  rel regclass := " + rel + "::regclass;\n"
            "  old_att int2 := (SELECT attnum FROM pg_attribute WHERE attrelid = rel AND attname = " + o + " AND NOT attisdropped);\n"
@@ -114,7 +113,7 @@ std::optional<StepSql> op_sql(const Names& c, const Operation& op) {
   switch (op.kind) {
     case OpKind::SetSetting:
       if (!op.setting) return std::nullopt;
-      return one(std::string(op.setting->is_local ? "SET LOCAL " : "SET ") + op.setting->name + " = " + literal(op.setting->value));
+      return one(std::string(op.setting->is_local ? "SET LOCAL " : "SET ") + op.setting->name + " = " + sqltext::quote_literal(op.setting->value));
     case OpKind::CreateIndex: {
       if (!op.index) return std::nullopt;
       const IndexSpec& ix = *op.index;
@@ -146,12 +145,12 @@ std::optional<StepSql> op_sql(const Names& c, const Operation& op) {
       if (op.detail.rfind("type-of:", 0) == 0) {
         // The type is read from the catalog at run time: the old column's type is not always known statically.
         std::string old = op.detail.substr(8);
-        std::string rel = literal(tbl(c, op.table));
+        std::string rel = sqltext::quote_literal(tbl(c, op.table));
         return StepSql{"zerolock: " + op.column + " gets the type of " + old,
                        {"DO $zerolock$\nDECLARE\n  t text := (SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = " +
-                        rel + "::regclass AND attname = " + literal(old) + " AND NOT attisdropped);\nBEGIN\n  IF t IS NULL THEN\n    RAISE EXCEPTION 'zerolock: % has no column %', " +
-                        rel + ", " + literal(old) + ";\n  END IF;\n  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s', " + rel + "::regclass, " +
-                        literal(op.column) + ", t);\nEND\n$zerolock$"}};
+                        rel + "::regclass AND attname = " + sqltext::quote_literal(old) + " AND NOT attisdropped);\nBEGIN\n  IF t IS NULL THEN\n    RAISE EXCEPTION 'zerolock: % has no column %', " +
+                        rel + ", " + sqltext::quote_literal(old) + ";\n  END IF;\n  EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s', " + rel + "::regclass, " +
+                        sqltext::quote_literal(op.column) + ", t);\nEND\n$zerolock$"}};
       }
       if (!op.column_spec || op.column_spec->type.sql.empty()) return std::nullopt;
       return one(alter + " ADD COLUMN " + sp(c, op.column_spec->name) + " " + op.column_spec->type.sql);
