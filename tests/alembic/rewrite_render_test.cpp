@@ -149,14 +149,21 @@ TEST(AlembicRender, GeneratedDowngradeWhenMissing) {
 }
 
 TEST(AlembicRender, NothingInsideBatchOrLoopsAndNoCrashOnBrokenPython) {
-  std::string text = std::string(kHead) +
-                     "def upgrade():\n"
-                     "    with op.batch_alter_table(\"users\") as batch_op:\n"
-                     "        batch_op.create_index(\"ix_a\", [\"a\"])\n"
-                     "    for t in (\"a\", \"b\"):\n"
-                     "        op.create_index(\"ix_\" + t, t, [\"x\"])\n";
+  // The batch, loop and conditional calls must come out byte for byte; the plain call in the same
+  // file proves the fix pipeline ran (so an unchanged file is not just "nothing fired").
+  const std::string batch = "    with op.batch_alter_table(\"users\") as batch_op:\n"
+                            "        batch_op.create_index(\"ix_a\", [\"a\"])\n";
+  const std::string loop = "    for t in (\"a\", \"b\"):\n"
+                           "        op.create_index(\"ix_\" + t, t, [\"x\"])\n";
+  const std::string cond = "    if op.get_context().dialect.name == \"postgresql\":\n"
+                           "        op.create_index(\"ix_c\", \"orders\", [\"c\"])\n";
+  std::string text = std::string(kHead) + "def upgrade():\n" + batch + loop + cond +
+                     "    op.create_index(\"ix_plain\", \"accounts\", [\"p\"])\n";
   std::string out = fixed(text, version("1.8"));
-  EXPECT_EQ(out.find("postgresql_concurrently"), std::string::npos) << out;
+  EXPECT_NE(out.find("postgresql_concurrently"), std::string::npos) << out;
+  EXPECT_NE(out.find(batch), std::string::npos) << out;
+  EXPECT_NE(out.find(loop), std::string::npos) << out;
+  EXPECT_NE(out.find(cond), std::string::npos) << out;
   std::string broken = text + "def downgrade(:\n";
   EXPECT_NO_THROW(fixed(broken, version("1.8"), true));
 }
