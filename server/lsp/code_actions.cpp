@@ -49,6 +49,32 @@ json workspace_edit(const AnalyzedDocument& doc, const ProposedChange& change, C
   return {{"documentChanges", std::move(document_changes)}};
 }
 
+constexpr const char* kFixAllKind = "source.fixAll.zerolock";
+
+// Every fix-all action of the document as one edit, null when there is none. Edits must not
+// overlap: the first of any overlapping pair, in document order, is kept.
+json fix_all_edit(const AnalyzedDocument& doc, const FeatureContext& ctx) {
+  ProposedChange fix_all;
+  for (const auto& diagnostic : doc.analysis.diagnostics) {
+    for (const auto* provider : code_action_providers()) {
+      std::vector<ProposedAction> proposed;
+      provider->propose(doc, diagnostic, proposed);
+      for (auto& action : proposed) {
+        if (!action.fix_all || (action.creates_files && !ctx.create_files)) continue;
+        auto edits = provider->edits(doc, action.data).edits;
+        fix_all.edits.insert(fix_all.edits.end(), edits.begin(), edits.end());
+      }
+    }
+  }
+  if (fix_all.edits.empty()) return nullptr;
+  std::stable_sort(fix_all.edits.begin(), fix_all.edits.end(),
+                   [](const ProposedEdit& a, const ProposedEdit& b) { return a.range.begin < b.range.begin; });
+  ProposedChange disjoint;
+  for (auto& edit : fix_all.edits)
+    if (disjoint.edits.empty() || edit.range.begin >= disjoint.edits.back().range.end) disjoint.edits.push_back(std::move(edit));
+  return workspace_edit(doc, disjoint, ctx.encoding);
+}
+
 }  // namespace
 
 json code_actions(const AnalyzedDocument& doc, const json& params, const FeatureContext& ctx) {
@@ -65,18 +91,18 @@ json code_actions(const AnalyzedDocument& doc, const json& params, const Feature
   }
 
   json out = json::array();
-  ProposedChange fix_all;
+  bool want_fix_all = kind_requested(only, kFixAllKind);
+  bool offer_fix_all = false;
   for (const auto& diagnostic : doc.analysis.diagnostics) {
     bool in_range = diagnostic.range.begin <= end && diagnostic.range.end >= begin;
+    // Diagnostics outside the range matter only to know whether a fix-all exists at all.
+    if (!in_range && (!want_fix_all || offer_fix_all)) continue;
     for (const auto* provider : code_action_providers()) {
       std::vector<ProposedAction> proposed;
       provider->propose(doc, diagnostic, proposed);
       for (auto& action : proposed) {
         if (action.creates_files && !ctx.create_files) continue;
-        if (action.fix_all) {
-          auto edits = provider->edits(doc, action.data).edits;
-          fix_all.edits.insert(fix_all.edits.end(), edits.begin(), edits.end());
-        }
+        if (action.fix_all) offer_fix_all = true;
         if (!in_range || !kind_requested(only, action.kind)) continue;
         json item{{"title", action.title},
                   {"kind", action.kind},
@@ -89,16 +115,18 @@ json code_actions(const AnalyzedDocument& doc, const json& params, const Feature
       }
     }
   }
-  if (!fix_all.edits.empty() && kind_requested(only, "source.fixAll.zerolock")) {
-    // Edits must not overlap; keep the first of any overlapping pair, in document order.
-    std::stable_sort(fix_all.edits.begin(), fix_all.edits.end(),
-                     [](const ProposedEdit& a, const ProposedEdit& b) { return a.range.begin < b.range.begin; });
-    ProposedChange disjoint;
-    for (auto& edit : fix_all.edits)
-      if (disjoint.edits.empty() || edit.range.begin >= disjoint.edits.back().range.end) disjoint.edits.push_back(std::move(edit));
-    out.push_back({{"title", "Fix all zerolock findings"},
-                   {"kind", "source.fixAll.zerolock"},
-                   {"edit", workspace_edit(doc, disjoint, ctx.encoding)}});
+  if (want_fix_all && offer_fix_all) {
+    json item{{"title", "Fix all zerolock findings"},
+              {"kind", kFixAllKind},
+              {"data", {{"provider", kFixAllKind}, {"uri", doc.uri}, {"version", doc.version}}}};
+    // Rendering every fix of the document is the expensive part: a client that resolves gets it
+    // only when it applies the action.
+    if (ctx.lazy_code_action_edits) {
+      out.push_back(std::move(item));
+    } else {
+      json edit = fix_all_edit(doc, ctx);
+      if (!edit.is_null()) item["edit"] = std::move(edit), out.push_back(std::move(item));
+    }
   }
   return out;
 }
@@ -109,6 +137,12 @@ json resolve_code_action(const AnalyzedDocument& doc, const json& action, const 
   const json& data = action.at("data");
   // Edits computed against another version would land in the wrong place.
   if (data.at("version").get<int64_t>() != doc.version) return nullptr;
+  if (data.at("provider") == kFixAllKind) {
+    json edit = fix_all_edit(doc, ctx);
+    if (edit.is_null()) return nullptr;
+    resolved["edit"] = std::move(edit);
+    return resolved;
+  }
   const CodeActionProvider* provider = find_code_action_provider(data.at("provider").get<std::string>());
   if (!provider) return nullptr;
   resolved["edit"] = workspace_edit(doc, provider->edits(doc, data.at("action")), ctx.encoding);

@@ -283,6 +283,31 @@ TEST_F(Lsp, CodeActionEditsAreResolvedLazilyWhenSupported) {
   EXPECT_EQ(error_code(client.call("codeAction/resolve", action)), -32801);
 }
 
+// Fix-all renders every fix of the document: a resolving client gets the action without its
+// edit, and the edit only from codeAction/resolve.
+TEST_F(Lsp, FixAllEditIsResolvedLazilyWhenSupported) {
+  client.initialize({{"textDocument", {{"codeAction", {{"resolveSupport", {{"properties", {"edit"}}}}}}}}});
+  client.notify("textDocument/didOpen", open_params(kIndexSql));
+  diagnostics_for(client, 1);
+  json actions = client.call("textDocument/codeAction",
+                             {{"textDocument", doc_id()},
+                              {"range", {{"start", pos(1, 0)}, {"end", pos(1, 0)}}},
+                              {"context", {{"diagnostics", json::array()}, {"only", {"source.fixAll.zerolock"}}}}});
+  ASSERT_EQ(actions["result"].size(), 1u) << actions.dump(2);
+  json action = actions["result"][0];
+  EXPECT_EQ(action["kind"], "source.fixAll.zerolock");
+  EXPECT_FALSE(action.contains("edit"));
+  json resolved = client.call("codeAction/resolve", action);
+  ASSERT_TRUE(resolved["result"].contains("edit")) << resolved.dump(2);
+  EXPECT_NE(apply_workspace_edit(kIndexSql, resolved["result"]["edit"]).find("CREATE INDEX CONCURRENTLY"), std::string::npos)
+      << resolved.dump(2);
+  // A request that does not ask for source actions does not look for fix-alls.
+  json quick = client.call("textDocument/codeAction", {{"textDocument", doc_id()},
+                                                       {"range", {{"start", pos(1, 0)}, {"end", pos(1, 0)}}},
+                                                       {"context", {{"diagnostics", json::array()}, {"only", {"quickfix"}}}}});
+  EXPECT_TRUE(quick["result"].empty()) << quick.dump(2);
+}
+
 // In a Flyway migration the index cannot be built concurrently where it stands (Flyway wraps the
 // file in a transaction): the rewrite removes it and creates a follow-up migration. Only a client
 // that can create files is offered it, and then through documentChanges.
