@@ -99,6 +99,7 @@ struct Context {
 
 class FrontEnd {
  public:
+  void set_read_siblings(bool on) { read_siblings_ = on; }
   FrontEnd(std::string path, std::string_view text, StatementCache& cache) : text_(text), cache_(cache) {
     out_.migration.path = std::move(path);
     out_.migration.format = Format::Alembic;
@@ -149,7 +150,7 @@ class FrontEnd {
       check_env_py(text_, m.frontend_diagnostics);
       return std::move(out_);
     }
-    check_revision_graph(m.path, out_.ids, m.frontend_diagnostics);
+    if (read_siblings_) check_revision_graph(m.path, out_.ids, m.frontend_diagnostics);
     RollbackInfo rollback;
     if (upgrade) rollback.anchor = upgrade->name_range;
     if (downgrade) {
@@ -183,6 +184,7 @@ class FrontEnd {
  private:
   std::string_view text_;
   StatementCache& cache_;
+  bool read_siblings_ = true;  // the revision graph check may read the other revisions of the directory
   AlembicParse out_;
   Module module_;
   Scope module_scope_;
@@ -1177,7 +1179,7 @@ class FrontEnd {
 
 }  // namespace
 
-AlembicParse parse_alembic(std::string path, std::string_view text, StatementCache& cache) {
+AlembicParse parse_alembic(std::string path, std::string_view text, StatementCache& cache, bool read_siblings) {
   // The Python parser recurses per nesting level: pathologically nested input is reported instead.
   if (auto too_deep = limits::python_too_deep(text)) {
     AlembicParse out;
@@ -1194,6 +1196,7 @@ AlembicParse parse_alembic(std::string path, std::string_view text, StatementCac
     return out;
   }
   FrontEnd fe(std::move(path), text, cache);
+  fe.set_read_siblings(read_siblings);
   return fe.run();
 }
 

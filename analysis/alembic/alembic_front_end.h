@@ -40,7 +40,9 @@ struct AlembicParse {
 // Rule id of the front end's own "not analysed" info diagnostics.
 inline constexpr const char* kNotAnalysedRule = "alembic-not-analysed";
 
-AlembicParse parse_alembic(std::string path, std::string_view text, StatementCache& cache);
+// `read_siblings` false: the revision graph check reads no other file (the directory is outside the
+// workspace roots the language server was given).
+AlembicParse parse_alembic(std::string path, std::string_view text, StatementCache& cache, bool read_siblings = true);
 
 // Parses `expr` as a PostgreSQL expression (SELECT <expr>) and returns its volatility.
 Volatility sql_expression_volatility(std::string_view expr);

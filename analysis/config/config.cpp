@@ -58,6 +58,12 @@ bool Config::rule_enabled(const std::string& id, bool default_enabled) const {
   return *it->second.enabled;
 }
 
+bool Config::may_read(const std::filesystem::path& path) const {
+  if (read_roots.empty()) return true;
+  return std::any_of(read_roots.begin(), read_roots.end(),
+                     [&](const std::filesystem::path& root) { return resolves_inside(root, path); });
+}
+
 std::optional<int64_t> Config::rows_of(const std::string& table) const {
   auto it = table_rows.find(fold(table));
   if (it == table_rows.end()) return std::nullopt;

@@ -34,12 +34,17 @@ struct Config {
   std::optional<std::string> liquibase_version;  // target Liquibase version ("4.3.3"); default: recent
   std::optional<std::string> alembic_version;    // target Alembic version ("1.8"): fixes use only its API; default 1.13
   std::filesystem::path source;                 // the file it came from, empty for defaults
+  // Set by the language server from the client's workspace folders (never from zerolock.toml):
+  // files a migration refers to are read only inside one of them. Empty: each reader's own bound.
+  std::vector<std::filesystem::path> read_roots;
 
   bool operator==(const Config&) const = default;  // the rule result cache is valid for one configuration
   [[nodiscard]] bool rule_enabled(const std::string& id, bool default_enabled) const;
   [[nodiscard]] std::optional<int64_t> rows_of(const std::string& table) const;
   [[nodiscard]] bool is_large(const std::string& table) const;
   [[nodiscard]] bool is_small(const std::string& table) const;
+  // True when `path` (symlinks resolved) may be read: no read_roots, or inside one of them.
+  [[nodiscard]] bool may_read(const std::filesystem::path& path) const;
 };
 
 struct ConfigError {

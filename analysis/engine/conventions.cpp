@@ -42,7 +42,8 @@ std::string lower(std::string_view s) {
 
 // Reads a sibling file of `path` (same directory, a regular file, not a symlink leaving the
 // directory). nullopt when absent or refused.
-std::optional<std::string> read_sibling(std::string_view path, const std::string& name, size_t limit = 1 << 20) {
+std::optional<std::string> read_sibling(const Config& config, std::string_view path, const std::string& name,
+                                        size_t limit = 1 << 20) {
   if (path.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos) return std::nullopt;
   std::error_code ec;
   fs::path dir = fs::path(std::string(path)).parent_path();
@@ -50,7 +51,7 @@ std::optional<std::string> read_sibling(std::string_view path, const std::string
   if (!fs::is_regular_file(file, ec)) return std::nullopt;
   fs::path canon_dir = fs::weakly_canonical(dir.empty() ? fs::path(".") : dir, ec);
   fs::path canon = fs::weakly_canonical(file, ec);
-  if (ec || canon.parent_path() != canon_dir) return std::nullopt;
+  if (ec || canon.parent_path() != canon_dir || !config.may_read(canon)) return std::nullopt;
   if (fs::file_size(canon, ec) > limit) return std::nullopt;
   std::ifstream in(canon, std::ios::binary);
   std::stringstream buf;
@@ -58,23 +59,24 @@ std::optional<std::string> read_sibling(std::string_view path, const std::string
   return buf.str();
 }
 
-bool sibling_exists(std::string_view path, const std::string& name) {
+bool sibling_exists(const Config& config, std::string_view path, const std::string& name) {
   std::error_code ec;
-  return fs::is_regular_file(fs::path(std::string(path)).parent_path() / name, ec);
+  fs::path file = fs::path(std::string(path)).parent_path() / name;
+  return config.may_read(file) && fs::is_regular_file(file, ec);
 }
 
 // No statement in the text (comments and blanks only).
 bool sql_empty(std::string_view text) { return sql::split(text).statements.empty(); }
 
-CompanionFile companion(std::string_view path, const std::string& role, const std::string& name) {
+CompanionFile companion(const Config& config, std::string_view path, const std::string& role, const std::string& name) {
   CompanionFile c;
   c.role = role;
   c.path = (fs::path(std::string(path)).parent_path() / name).string();
-  if (auto text = read_sibling(path, name, 64 << 20)) {
+  if (auto text = read_sibling(config, path, name, 64 << 20)) {
     c.exists = true;
     c.empty = sql_empty(*text);
   } else {
-    c.exists = sibling_exists(path, name);
+    c.exists = sibling_exists(config, path, name);
   }
   return c;
 }
@@ -187,7 +189,7 @@ ToolConvention sql_tool_convention(std::string_view path, std::string_view text,
     // golang-migrate sends the file as one multi-statement query, which PostgreSQL runs as one
     // implicit transaction.
     c.tool = MigrationTool::GolangMigrate;
-  } else if (ends_with(name, ".sql") && (sibling_exists(path, "flyway.conf") || sibling_exists(path, "flyway.toml"))) {
+  } else if (ends_with(name, ".sql") && (sibling_exists(config, path, "flyway.conf") || sibling_exists(config, path, "flyway.toml"))) {
     // A directory with a Flyway configuration: its SQL files are Flyway migrations.
     c.tool = MigrationTool::Flyway;
   } else {
@@ -202,7 +204,7 @@ ToolConvention sql_tool_convention(std::string_view path, std::string_view text,
         c.forward_file = "V" + name.substr(1);
       }
       // flyway.mixed=true (flyway.conf) / mixed = true (flyway.toml) next to the script.
-      if (auto conf = read_sibling(path, "flyway.conf")) {
+      if (auto conf = read_sibling(config, path, "flyway.conf")) {
         std::istringstream in(*conf);
         for (std::string line; std::getline(in, line);) {
           size_t eq = line.find('=');
@@ -211,7 +213,7 @@ ToolConvention sql_tool_convention(std::string_view path, std::string_view text,
           if ((key == "flyway.mixed" || key == "mixed") && lower(trim_copy(line.substr(eq + 1))) == "true") c.flyway_mixed = true;
         }
       }
-      if (auto conf = read_sibling(path, "flyway.toml")) {
+      if (auto conf = read_sibling(config, path, "flyway.toml")) {
         try {
           toml::table t = toml::parse(*conf);
           if (t["flyway"]["mixed"].value<bool>().value_or(false) || t["mixed"].value<bool>().value_or(false))
@@ -219,26 +221,26 @@ ToolConvention sql_tool_convention(std::string_view path, std::string_view text,
         } catch (const std::exception&) {
         }
       }
-      if (auto conf = read_sibling(path, name + ".conf")) {
+      if (auto conf = read_sibling(config, path, name + ".conf")) {
         if (auto in_tx = flyway_execute_in_transaction(*conf); in_tx && !*in_tx) {
           c.wraps_in_transaction = false;
           c.transaction_source = name + ".conf: executeInTransaction=false";
         }
       }
       if (flyway_versioned(name) && name[0] == 'V' && ends_with(name, ".sql")) {
-        c.companions.push_back(companion(path, "undo", "U" + name.substr(1)));
+        c.companions.push_back(companion(config, path, "undo", "U" + name.substr(1)));
       }
       break;
     }
     case MigrationTool::Diesel: {
       if (name == "down.sql") c.section = Section::Downgrade, c.forward_file = "up.sql";
-      if (auto meta = read_sibling(path, "metadata.toml")) {
+      if (auto meta = read_sibling(config, path, "metadata.toml")) {
         if (auto in_tx = diesel_run_in_transaction(*meta); in_tx && !*in_tx) {
           c.wraps_in_transaction = false;
           c.transaction_source = "metadata.toml: run_in_transaction = false";
         }
       }
-      if (name == "up.sql") c.companions.push_back(companion(path, "down", "down.sql"));
+      if (name == "up.sql") c.companions.push_back(companion(config, path, "down", "down.sql"));
       break;
     }
     case MigrationTool::GolangMigrate: {
@@ -246,7 +248,7 @@ ToolConvention sql_tool_convention(std::string_view path, std::string_view text,
         c.section = Section::Downgrade;
         c.forward_file = name.substr(0, name.size() - 9) + ".up.sql";
       } else if (ends_with(name, ".up.sql")) {
-        c.companions.push_back(companion(path, "down", name.substr(0, name.size() - 7) + ".down.sql"));
+        c.companions.push_back(companion(config, path, "down", name.substr(0, name.size() - 7) + ".down.sql"));
       }
       break;
     }
@@ -256,9 +258,10 @@ ToolConvention sql_tool_convention(std::string_view path, std::string_view text,
   return c;
 }
 
-std::optional<std::string> read_forward_file(std::string_view path, const ToolConvention& convention) {
+std::optional<std::string> read_forward_file(const Config& config, std::string_view path,
+                                             const ToolConvention& convention) {
   if (convention.forward_file.empty()) return std::nullopt;
-  return read_sibling(path, convention.forward_file, 64 << 20);
+  return read_sibling(config, path, convention.forward_file, 64 << 20);
 }
 
 void apply_sql_convention(const ToolConvention& convention, std::string_view text, Migration& migration) {

@@ -48,6 +48,7 @@ bool has_placeholders(std::string_view text);
 void apply_sql_convention(const ToolConvention& convention, std::string_view text, Migration& migration);
 
 // The text of the convention's forward_file next to `path` (same directory only), or nullopt.
-std::optional<std::string> read_forward_file(std::string_view path, const ToolConvention& convention);
+std::optional<std::string> read_forward_file(const Config& config, std::string_view path,
+                                             const ToolConvention& convention);
 
 }  // namespace zerolock

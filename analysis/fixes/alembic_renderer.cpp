@@ -457,12 +457,14 @@ std::string sanitize(const std::string& s) {
 
 // The revision a later phase follows: this one, or, when the versions directory holds one line of
 // descendants of it, the head at its end (a new revision off a middle revision would make two heads).
-std::string later_parent(const std::string& path, const std::string& revision, const std::string& own_id) {
+std::string later_parent(const Config& config, const std::string& path, const std::string& revision,
+                         const std::string& own_id) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path file(path);
   fs::path dir = file.parent_path().empty() ? fs::path(".") : file.parent_path();
-  if (path.empty() || !fs::is_directory(dir, ec)) return revision;
+  // Outside the workspace folders the language server was given: the other revisions are not read.
+  if (path.empty() || !fs::is_directory(dir, ec) || !config.may_read(dir)) return revision;
   std::map<std::string, std::vector<std::string>> children;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->path().extension() != ".py" || it->path().filename() == file.filename()) continue;
@@ -511,7 +513,7 @@ std::optional<NewFile> later_revision(const Ctx& outer, const alembic::Module& m
     }
   }
   std::string file = std::filesystem::path(outer.analysis.migration.path).filename().string();
-  std::string parent = later_parent(outer.analysis.migration.path, *revision, id);
+  std::string parent = later_parent(outer.config, outer.analysis.migration.path, *revision, id);
   std::string q = c.quote;
   std::string e = c.eol;
   std::string text = "\"\"\"zerolock: later phase of " + file + " (" + outer.plan.title + ")" + e + e +

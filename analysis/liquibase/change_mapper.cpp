@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "engine/conventions.h"
+#include "text/path_confinement.h"
 #include "engine/suppression.h"
 #include "sql/splitter.h"
 #include "sql/statement_parser.h"
@@ -386,6 +387,10 @@ struct Mapper {
     };
     if (rel.empty() || ec || !inside(target)) {
       not_analysed(change, "sqlFile path \"" + rel + "\" is outside the changelog's directory tree; not read");
+      return;
+    }
+    if (!config.may_read(target)) {
+      not_analysed(change, "sqlFile \"" + rel + "\" is outside the workspace folders; not read");
       return;
     }
     if (!fs::is_regular_file(target, ec)) {
@@ -792,6 +797,17 @@ fs::path include_bound(const fs::path& changelog_dir) {
   return changelog_dir;
 }
 
+// The include bound inside the workspace folders (language server): a "resources" ancestor above
+// the folder the changelog is in is cut back to that folder. nullopt: the changelog itself is
+// outside every folder, so no include is followed.
+std::optional<fs::path> include_bound(const fs::path& changelog_dir, const Config& config) {
+  fs::path bound = include_bound(changelog_dir);
+  if (config.read_roots.empty() || config.may_read(bound)) return bound;
+  for (const fs::path& root : config.read_roots)
+    if (resolves_inside(root, changelog_dir)) return fs::weakly_canonical(root);
+  return std::nullopt;
+}
+
 }  // namespace
 
 Migration map_changelog(const Node& root, std::string_view text, const std::string& path, Format format,
@@ -813,8 +829,13 @@ Migration map_changelog(const Node& root, std::string_view text, const std::stri
   if (!includes.empty() && !path.empty()) {
     std::error_code ec;
     fs::path self = fs::weakly_canonical(fs::absolute(path, ec), ec);
-    IncludeWalker walker{include_bound(self.parent_path()), migration, {}, {self}};
-    walker.walk(self, includes, true, {});
+    if (auto bound = include_bound(self.parent_path(), config)) {
+      IncludeWalker walker{*bound, migration, {}, {self}};
+      walker.walk(self, includes, true, {});
+    } else {
+      migration.frontend_diagnostics.push_back(frontend_info(
+          "the changelog is outside the workspace folders: its includes are not followed", includes.front().head));
+    }
   }
   collect_suppressions(migration, text);
   return migration;

@@ -9,10 +9,10 @@ namespace {
 
 // A down / undo file undoes its forward file: reads that file's operations (same directory only)
 // so that downgrade-not-inverse can replay both. Unreadable or unparsable: no verdict.
-void add_forward_ops(const DocumentInput& input, const ToolConvention& convention, StatementCache& cache,
-                     Migration& migration) {
+void add_forward_ops(const DocumentInput& input, const Config& config, const ToolConvention& convention,
+                     StatementCache& cache, Migration& migration) {
   if (!migration.rollback || convention.forward_file.empty()) return;
-  std::optional<std::string> forward = read_forward_file(input.path, convention);
+  std::optional<std::string> forward = read_forward_file(config, input.path, convention);
   if (!forward) return;
   std::string text = has_placeholders(*forward) ? replace_placeholders(*forward) : std::move(*forward);
   SplitResult split_result = split(text);
@@ -43,12 +43,12 @@ Migration parse_sql(const DocumentInput& input, const Config& config, StatementC
     options.split = nullptr;
     Migration migration = parse_sql_document(input.path, text, options, cache);
     apply_sql_convention(convention, input.text, migration);
-    add_forward_ops(input, convention, cache, migration);
+    add_forward_ops(input, config, convention, cache, migration);
     return migration;
   }
   Migration migration = parse_sql_document(input.path, input.text, options, cache);
   apply_sql_convention(convention, input.text, migration);
-  add_forward_ops(input, convention, cache, migration);
+  add_forward_ops(input, config, convention, cache, migration);
   return migration;
 }
 [[maybe_unused]] const bool registered = register_front_end(Format::Sql, parse_sql);

@@ -1,4 +1,5 @@
 #include "server/lsp/configuration.h"
+#include "analysis/text/path_confinement.h"
 
 #include <algorithm>
 
@@ -90,11 +91,21 @@ std::shared_ptr<const Config> ConfigResolver::config_for(const std::filesystem::
   std::filesystem::path directory = document.empty() ? std::filesystem::path() : document.parent_path();
   if (auto it = by_directory_.find(directory); it != by_directory_.end()) return it->second;
 
+  // The workspace folder holding the document bounds the zerolock.toml search; outside every
+  // folder no file is read.
+  std::optional<std::filesystem::path> stop;
+  if (roots_.empty()) {
+    stop = std::filesystem::path();
+  } else {
+    for (const std::filesystem::path& root : roots_)
+      if (!directory.empty() && resolves_inside(root, directory) && (!stop || root.native().size() > stop->native().size()))
+        stop = root;
+  }
   std::optional<Config> file;
-  if (!directory.empty()) {
+  if (!directory.empty() && stop) {
     std::error_code ignored;
     if (std::filesystem::is_directory(directory, ignored)) {
-      if (auto found = find_config(directory, root_)) {
+      if (auto found = find_config(directory, *stop)) {
         auto loaded = load_config_file(*found);
         if (auto* config = std::get_if<Config>(&loaded)) {
           file = std::move(*config);
@@ -104,7 +115,9 @@ std::shared_ptr<const Config> ConfigResolver::config_for(const std::filesystem::
       }
     }
   }
-  auto config = std::make_shared<const Config>(merge_config(editor_, file ? &*file : nullptr));
+  Config merged = merge_config(editor_, file ? &*file : nullptr);
+  merged.read_roots = roots_;
+  auto config = std::make_shared<const Config>(std::move(merged));
   by_directory_.emplace(directory, config);
   return config;
 }

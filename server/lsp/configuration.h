@@ -42,7 +42,11 @@ class ConfigResolver {
   using ErrorSink = std::function<void(const std::string& message)>;
   explicit ConfigResolver(ErrorSink on_error) : on_error_(std::move(on_error)) {}
 
-  void set_workspace_root(std::filesystem::path root) { root_ = std::move(root); invalidate(); }
+  // The client's workspace folders. When there are any, zerolock.toml is looked up only up to the
+  // folder holding the document (none for a document outside them), and every Config carries them
+  // as read_roots: the engine reads no file outside them.
+  void set_workspace_roots(std::vector<std::filesystem::path> roots) { roots_ = std::move(roots); invalidate(); }
+  [[nodiscard]] const std::vector<std::filesystem::path>& workspace_roots() const { return roots_; }
   void set_editor_settings(EditorSettings settings) { editor_ = std::move(settings); invalidate(); }
   [[nodiscard]] const EditorSettings& editor_settings() const { return editor_; }
   // zerolock.toml changed somewhere: forget every cached lookup.
@@ -53,7 +57,7 @@ class ConfigResolver {
 
  private:
   ErrorSink on_error_;
-  std::filesystem::path root_;
+  std::vector<std::filesystem::path> roots_;
   EditorSettings editor_;
   std::map<std::filesystem::path, std::shared_ptr<const Config>> by_directory_;
 };

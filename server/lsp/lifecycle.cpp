@@ -69,15 +69,19 @@ void LanguageServer::register_lifecycle() {
       for (const auto& op : *ops) client_creates_files_ = client_creates_files_ || op == "create";
     if (!options_.log_level_from_command_line && params.is_object() && params.contains("trace")) apply_trace(params["trace"]);
 
-    // The workspace root bounds the search for zerolock.toml.
-    std::string root;
+    // The workspace folders bound every file the server reads (zerolock.toml, includes, siblings).
+    std::vector<std::filesystem::path> roots;
     if (params.is_object()) {
-      if (auto folders = params.find("workspaceFolders"); folders != params.end() && folders->is_array() && !folders->empty())
-        root = uri_to_path(folders->at(0).value("uri", ""));
-      else if (auto uri = params.find("rootUri"); uri != params.end() && uri->is_string())
-        root = uri_to_path(uri->get<std::string>());
+      if (auto folders = params.find("workspaceFolders"); folders != params.end() && folders->is_array() && !folders->empty()) {
+        for (const json& f : *folders)
+          if (f.is_object() && f.contains("uri") && f["uri"].is_string())
+            if (std::string p = uri_to_path(f["uri"].get<std::string>()); !p.empty()) roots.emplace_back(p);
+      } else if (auto uri = params.find("rootUri"); uri != params.end() && uri->is_string()) {
+        if (std::string p = uri_to_path(uri->get<std::string>()); !p.empty()) roots.emplace_back(p);
+      }
     }
-    configs_.set_workspace_root(root);
+    std::string root = roots.empty() ? std::string() : roots.front().string();
+    configs_.set_workspace_roots(std::move(roots));
     if (params.is_object() && params.contains("initializationOptions")) {
       const json& options = params["initializationOptions"];
       if (options.is_object() && options.contains("zerolock")) apply_settings(options["zerolock"]);
@@ -115,7 +119,7 @@ json LanguageServer::server_capabilities() const {
       {"documentSymbolProvider", true},
       {"codeActionProvider",
        {{"codeActionKinds", {"quickfix", "refactor.rewrite", "source.fixAll.zerolock"}}, {"resolveProvider", true}}},
-      {"workspace", {{"workspaceFolders", {{"supported", true}, {"changeNotifications", false}}}}},
+      {"workspace", {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
   };
   if (pull_diagnostics_)
     caps["diagnosticProvider"] = {{"identifier", "zerolock"}, {"interFileDependencies", false}, {"workspaceDiagnostics", false}};

@@ -2,7 +2,11 @@
 // changes (didChangeWatchedFiles): both re-analyse every open document.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "server/lsp/language_server.h"
+#include "server/lsp/uri.h"
 
 namespace zerolock::lsp {
 
@@ -44,6 +48,27 @@ void LanguageServer::register_workspace_settings() {
     } else if (client_configuration_) {
       request_configuration();
     }
+  });
+
+  // Folders added or removed: the read bound changes, so every open document is analysed again.
+  endpoint_.on_notification("workspace/didChangeWorkspaceFolders", [this](const protocol::Notification& n) {
+    const json* event = n.params.is_object() && n.params.contains("event") ? &n.params["event"] : nullptr;
+    if (!event || !event->is_object()) return;
+    std::vector<std::filesystem::path> roots = configs_.workspace_roots();
+    auto paths = [&](const char* key) {
+      std::vector<std::filesystem::path> out;
+      if (auto it = event->find(key); it != event->end() && it->is_array())
+        for (const json& f : *it)
+          if (f.is_object() && f.contains("uri") && f["uri"].is_string())
+            if (std::string p = uri_to_path(f["uri"].get<std::string>()); !p.empty()) out.emplace_back(p);
+      return out;
+    };
+    for (const auto& gone : paths("removed")) roots.erase(std::remove(roots.begin(), roots.end(), gone), roots.end());
+    for (const auto& added : paths("added"))
+      if (std::find(roots.begin(), roots.end(), added) == roots.end()) roots.push_back(added);
+    spdlog::info("workspace folders changed: {} now", roots.size());
+    configs_.set_workspace_roots(std::move(roots));
+    reanalyse_all();
   });
 
   endpoint_.on_notification("workspace/didChangeWatchedFiles", [this](const protocol::Notification&) {

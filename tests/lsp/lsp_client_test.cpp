@@ -2,7 +2,11 @@
 // hover, inlay hints, code actions, symbols, settings, cancellation, malformed input, EOF.
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "lsp_test_client.h"
@@ -501,4 +505,80 @@ TEST_F(Lsp, OversizedMessageIsRefusedWithAMessageAndTheSessionContinues) {
   EXPECT_NE((*message)["params"]["message"].get<std::string>().find("exceeds the limit"), std::string::npos);
   json response = client.call("shutdown", nullptr);
   EXPECT_TRUE(response.contains("result"));
+}
+
+// Workspace confinement: the server reads files a migration refers to (here a Flyway script
+// config next to it, a Liquibase include) only inside the workspace folders the client named.
+namespace {
+struct ScratchDir {
+  std::filesystem::path path;
+  ScratchDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "zerolock-roots-XXXXXX").string();
+    path = mkdtemp(tmpl.data());
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  void write(const std::string& rel, const std::string& text) const {
+    std::filesystem::create_directories((path / rel).parent_path());
+    std::ofstream(path / rel) << text;
+  }
+  [[nodiscard]] std::string uri(const std::string& rel) const { return "file://" + (path / rel).string(); }
+};
+json folders(std::initializer_list<std::string> uris) {
+  json out = json::array();
+  for (const auto& u : uris) out.push_back({{"uri", u}, {"name", u}});
+  return out;
+}
+const std::string kMixedFlyway = "CREATE TABLE a (id int);\nCREATE INDEX CONCURRENTLY ix ON users (email);\n";
+}  // namespace
+
+TEST_F(Lsp, FlywayScriptConfigIsReadOnlyInsideTheWorkspaceFolders) {
+  ScratchDir dir;
+  for (const char* sub : {"ws/db", "outside/db"}) {
+    dir.write(std::string(sub) + "/V1__add.sql", kMixedFlyway);
+    dir.write(std::string(sub) + "/V1__add.sql.conf", "executeInTransaction=false\n");
+  }
+  client.initialize(json::object(), {{"workspaceFolders", folders({dir.uri("ws")})}});
+  // Inside: the .conf is read, the script runs without a transaction, nothing is mixed.
+  std::string inside = dir.uri("ws/db/V1__add.sql"), outside = dir.uri("outside/db/V1__add.sql");
+  client.notify("textDocument/didOpen", open_params(kMixedFlyway, inside));
+  EXPECT_FALSE(has_code(diagnostics_for(client, 1, inside), "flyway-mixed-transaction"));
+  // Outside every folder: the .conf next to it is not read, so the mixed script is reported.
+  client.notify("textDocument/didOpen", open_params(kMixedFlyway, outside));
+  EXPECT_TRUE(has_code(diagnostics_for(client, 1, outside), "flyway-mixed-transaction"));
+  // Adding the folder makes it readable: the document is analysed again with its .conf.
+  client.notify("workspace/didChangeWorkspaceFolders",
+                {{"event", {{"added", folders({dir.uri("outside")})}, {"removed", json::array()}}}});
+  auto again = client.notification("textDocument/publishDiagnostics", [&](const json& n) {
+    return n["params"]["uri"] == outside && !has_code(n["params"]["diagnostics"], "flyway-mixed-transaction");
+  });
+  EXPECT_TRUE(again.has_value());
+}
+
+TEST_F(Lsp, LiquibaseIncludesStayInsideTheWorkspaceFolder) {
+  ScratchDir dir;
+  // A Maven layout: the classpath root "resources" is above the workspace folder "db".
+  const std::string changelog =
+      "<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">\n"
+      "  <include file=\"../shared.xml\" relativeToChangelogFile=\"true\"/>\n"
+      "</databaseChangeLog>\n";
+  dir.write("src/main/resources/shared.xml", "<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\"/>\n");
+  dir.write("src/main/resources/db/changelog.xml", changelog);
+  std::string uri = dir.uri("src/main/resources/db/changelog.xml");
+  auto include_not_followed = [](const json& diagnostics) {
+    return std::any_of(diagnostics.begin(), diagnostics.end(), [](const json& d) {
+      return d.value("message", "").find("was not found inside") != std::string::npos;
+    });
+  };
+  {
+    LspTestClient whole{ZEROLOCK_BINARY};  // folder = resources: the include is followed
+    whole.initialize(json::object(), {{"workspaceFolders", folders({dir.uri("src/main/resources")})}});
+    whole.notify("textDocument/didOpen", {{"textDocument", {{"uri", uri}, {"languageId", "xml"}, {"version", 1}, {"text", changelog}}}});
+    EXPECT_FALSE(include_not_followed(diagnostics_for(whole, 1, uri)));
+  }
+  client.initialize(json::object(), {{"workspaceFolders", folders({dir.uri("src/main/resources/db")})}});
+  client.notify("textDocument/didOpen", {{"textDocument", {{"uri", uri}, {"languageId", "xml"}, {"version", 1}, {"text", changelog}}}});
+  EXPECT_TRUE(include_not_followed(diagnostics_for(client, 1, uri)));
 }
