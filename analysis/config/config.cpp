@@ -96,7 +96,7 @@ std::variant<Config, ConfigError> parse_config(const std::string& text, const st
   static const std::vector<std::string> known = {"pg_version", "postgres_version", "rules", "tables", "large_tables",
                                                  "large_table_rows", "small_table_rows", "lock_timeout",
                                                  "statement_timeout", "tool", "liquibase_version",
-                                                 "alembic_version"};
+                                                 "alembic_version", "analysis_time_budget_ms"};
   for (const auto& [key, value] : root) {
     if (std::find(known.begin(), known.end(), std::string(key.str())) == known.end())
       return error_at(origin, value, "unknown option \"" + std::string(key.str()) + "\"");
@@ -107,6 +107,12 @@ std::variant<Config, ConfigError> parse_config(const std::string& text, const st
       if (!v || v->get() < 11 || v->get() > 17) return error_at(origin, *n, std::string(key) + " must be an integer from 11 to 17");
       config.pg_version = static_cast<int>(v->get());
     }
+  }
+  if (const toml::node* n = root.get("analysis_time_budget_ms")) {
+    auto v = n->as_integer();
+    if (!v || v->get() < 1 || v->get() > 3'600'000)
+      return error_at(origin, *n, "analysis_time_budget_ms must be an integer from 1 to 3600000 (milliseconds)");
+    config.analysis_time_budget_ms = v->get();
   }
   if (const toml::node* n = root.get("rules")) {
     auto t = n->as_table();

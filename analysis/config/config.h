@@ -33,6 +33,9 @@ struct Config {
   std::optional<std::string> tool;              // force a migration tool: flyway, alembic ...
   std::optional<std::string> liquibase_version;  // target Liquibase version ("4.3.3"); default: recent
   std::optional<std::string> alembic_version;    // target Alembic version ("1.8"): fixes use only its API; default 1.13
+  // Wall-clock budget of one analysis's rule phase: past it the remaining statements are not
+  // checked and an analysis-time-budget warning says where it stopped (never a hang).
+  int64_t analysis_time_budget_ms = 10'000;
   std::filesystem::path source;                 // the file it came from, empty for defaults
   // Set by the language server from the client's workspace folders (never from zerolock.toml):
   // files a migration refers to are read only inside one of them. Empty: each reader's own bound.

@@ -1,6 +1,7 @@
 #include "engine/analysis.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "engine/conventions.h"
 #include "engine/front_ends.h"
@@ -164,9 +165,37 @@ struct EnabledRule {
   Severity severity;
 };
 
+// The analysis time budget (Config::analysis_time_budget_ms), checked between rules and between
+// statements: a pathological document stops being checked instead of blocking the editor or CI.
+class Deadline {
+ public:
+  explicit Deadline(int64_t budget_ms)
+      : budget_ms_(budget_ms), end_(std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms)) {}
+  [[nodiscard]] bool passed() const { return std::chrono::steady_clock::now() >= end_; }
+  [[nodiscard]] int64_t budget_ms() const { return budget_ms_; }
+
+ private:
+  int64_t budget_ms_;
+  std::chrono::steady_clock::time_point end_;
+};
+
+Diagnostic budget_exceeded(const Deadline& deadline, const Migration& migration, size_t stopped_at) {
+  Diagnostic d;
+  d.rule = "analysis-time-budget";
+  d.severity = Severity::Warning;
+  size_t total = migration.statements.size();
+  d.range = stopped_at < total ? migration.statements[stopped_at].range : ByteRange{0, 0};
+  d.message = "analysis stopped here: the time budget of " + std::to_string(deadline.budget_ms()) + " ms was used up; " +
+              std::to_string(total - std::min(stopped_at, total)) + " of " + std::to_string(total) +
+              " statements from here on were not checked by the per-statement rules";
+  d.help = "Split the migration, or raise analysis_time_budget_ms in zerolock.toml (analysisTimeBudgetMs in the editor).";
+  return d;
+}
+
 // Whole-migration checks run every time; per-statement rules run statement by statement, each
 // statement's findings replayed from `cache` when its text and context are unchanged.
 void run_rules(const RuleInput& input, RuleResultCache* cache, std::vector<Diagnostic>& out) {
+  const Deadline deadline(input.config.analysis_time_budget_ms);
   std::vector<EnabledRule> per_statement;
   for (const Rule* rule : RuleRegistry::all()) {
     const RuleMeta& meta = rule->meta();
@@ -178,6 +207,13 @@ void run_rules(const RuleInput& input, RuleResultCache* cache, std::vector<Diagn
       per_statement.push_back({rule, severity});
       continue;
     }
+    if (deadline.passed()) {
+      Diagnostic d = budget_exceeded(deadline, input.migration, 0);
+      d.message = std::string("analysis stopped before the whole-migration check ") + meta.id + ": the time budget of " +
+                  std::to_string(deadline.budget_ms()) + " ms was used up; it and the checks after it did not run";
+      out.push_back(std::move(d));
+      return;
+    }
     RuleReporter reporter(meta, input, severity, out);
     rule->check(input, reporter);
   }
@@ -185,6 +221,10 @@ void run_rules(const RuleInput& input, RuleResultCache* cache, std::vector<Diagn
   if (cache) cache->begin(input.config, input.migration);
   const auto& statements = input.migration.statements;
   for (size_t i = 0; i < statements.size(); ++i) {
+    if (deadline.passed()) {
+      out.push_back(budget_exceeded(deadline, input.migration, i));
+      return;
+    }
     if (cache && cache->replay(input.migration, input.facts, i, out)) continue;
     size_t first = out.size();
     StatementInput statement{i, statements[i], input.facts[i], input.migration, input.config};

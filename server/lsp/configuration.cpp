@@ -61,6 +61,10 @@ EditorSettings parse_editor_settings(const json& section, std::vector<std::strin
   if (auto it = section.find("tool"); it != section.end() && it->is_string()) settings.tool = it->get<std::string>();
   if (auto it = section.find("lockTimeout"); it != section.end() && it->is_string())
     settings.lock_timeout = it->get<std::string>();
+  if (auto it = section.find("analysisTimeBudgetMs"); it != section.end()) {
+    if (it->is_number_integer() && it->get<int64_t>() >= 1) settings.analysis_time_budget_ms = it->get<int64_t>();
+    else problem(problems, "analysisTimeBudgetMs must be a positive number of milliseconds");
+  }
   if (auto it = section.find("inlayHints"); it != section.end() && it->is_object()) {
     for (const char* key : {"enabled", "enable"})
       if (auto e = it->find(key); e != it->end() && e->is_boolean()) settings.inlay_hints = e->get<bool>();
@@ -84,6 +88,8 @@ Config merge_config(const EditorSettings& editor, const Config* file) {
   }
   if (editor.tool && !config.tool) config.tool = editor.tool;
   if (editor.lock_timeout && (!file || file->lock_timeout == defaults.lock_timeout)) config.lock_timeout = *editor.lock_timeout;
+  if (editor.analysis_time_budget_ms && (!file || file->analysis_time_budget_ms == defaults.analysis_time_budget_ms))
+    config.analysis_time_budget_ms = *editor.analysis_time_budget_ms;
   return config;
 }
 

@@ -19,7 +19,7 @@ namespace zerolock::lsp {
 // The editor-side settings, same meaning as zerolock.toml:
 //   { "postgresVersion": 14 (alias pgVersion), "rules": { "<id>": "off" | "error" | { "enabled": false, "severity": "info" } },
 //     "tables": { "users": 5000000 }, "largeTables": ["events"], "tool": "flyway",
-//     "lockTimeout": "5s", "inlayHints": { "enabled": true } (alias enable) }
+//     "lockTimeout": "5s", "analysisTimeBudgetMs": 10000, "inlayHints": { "enabled": true } (alias enable) }
 struct EditorSettings {
   std::optional<int> pg_version;
   std::map<std::string, RuleSetting> rules;
@@ -27,6 +27,7 @@ struct EditorSettings {
   std::vector<std::string> large_tables;
   std::optional<std::string> tool;
   std::optional<std::string> lock_timeout;
+  std::optional<int64_t> analysis_time_budget_ms;
   bool inlay_hints = true;
 };
 

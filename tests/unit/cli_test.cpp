@@ -148,3 +148,33 @@ TEST_F(Cli, ExplainListsAndExplainsRules) {
   EXPECT_NE(one.out.find("error[require-concurrent-index-creation]"), std::string::npos);  // real output embedded
   EXPECT_EQ(run(bin() + " explain no-such-rule 2>/dev/null").status, 2);
 }
+
+// The analysis time budget: 20,000 statements cannot be checked in 1 ms, so the budget stops the
+// rules part way and says where; with the default budget the same file is checked to the end.
+TEST_F(Cli, TimeBudgetStopsTheAnalysisWithAWarning) {
+  std::string sql;
+  for (int i = 0; i < 20000; ++i) sql += "CREATE INDEX ix_" + std::to_string(i) + " ON users (c" + std::to_string(i) + ");\n";
+  write("big/m.sql", sql);
+  auto count = [](const nlohmann::json& j, const std::string& rule) {
+    int n = 0;
+    for (const auto& d : j["files"][0]["diagnostics"]) n += d["rule"] == rule;
+    return n;
+  };
+  nlohmann::json full = nlohmann::json::parse(run(bin() + " check --format json " + (dir_ / "big").string() + " 2>/dev/null").out);
+  EXPECT_EQ(count(full, "analysis-time-budget"), 0);
+  EXPECT_EQ(count(full, "require-concurrent-index-creation"), 20000);
+
+  write("big/zerolock.toml", "analysis_time_budget_ms = 1\n");
+  CommandResult r = run(bin() + " check --format json " + (dir_ / "big").string() + " 2>/dev/null");
+  nlohmann::json cut = nlohmann::json::parse(r.out);
+  EXPECT_EQ(count(cut, "analysis-time-budget"), 1);
+  for (const auto& d : cut["files"][0]["diagnostics"])
+    if (d["rule"] == "analysis-time-budget") EXPECT_EQ(d["severity"], "warning");
+  EXPECT_LT(count(cut, "require-concurrent-index-creation"), 20000);
+
+  // A budget that is not a positive number of milliseconds is a configuration error (exit 2).
+  write("big/zerolock.toml", "analysis_time_budget_ms = 0\n");
+  CommandResult bad = run(bin() + " check " + (dir_ / "big").string() + " 2>&1");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.out.find("analysis_time_budget_ms must be"), std::string::npos) << bad.out;
+}
