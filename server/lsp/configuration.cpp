@@ -1,5 +1,6 @@
 #include "server/lsp/configuration.h"
 #include "analysis/text/path_confinement.h"
+#include "server/lsp/uri.h"
 
 #include <algorithm>
 
@@ -70,6 +71,15 @@ EditorSettings parse_editor_settings(const json& section, std::vector<std::strin
       if (auto e = it->find(key); e != it->end() && e->is_boolean()) settings.inlay_hints = e->get<bool>();
   }
   return settings;
+}
+
+std::vector<std::filesystem::path> workspace_folder_paths(const json& folders) {
+  std::vector<std::filesystem::path> out;
+  if (!folders.is_array()) return out;
+  for (const json& f : folders)
+    if (f.is_object() && f.contains("uri") && f["uri"].is_string())
+      if (std::string p = uri_to_path(f["uri"].get<std::string>()); !p.empty()) out.emplace_back(p);
+  return out;
 }
 
 Config merge_config(const EditorSettings& editor, const Config* file) {

@@ -38,6 +38,10 @@ EditorSettings parse_editor_settings(const nlohmann::json& section, std::vector<
 // unset (Config cannot tell "absent" from "default"), so the editor's value stays then.
 Config merge_config(const EditorSettings& editor, const Config* file);
 
+// The file paths of an LSP WorkspaceFolder[] (initialize, didChangeWorkspaceFolders); entries that
+// are malformed or not file:// URIs are skipped.
+std::vector<std::filesystem::path> workspace_folder_paths(const nlohmann::json& folders);
+
 class ConfigResolver {
  public:
   using ErrorSink = std::function<void(const std::string& message)>;

@@ -73,9 +73,7 @@ void LanguageServer::register_lifecycle() {
     std::vector<std::filesystem::path> roots;
     if (params.is_object()) {
       if (auto folders = params.find("workspaceFolders"); folders != params.end() && folders->is_array() && !folders->empty()) {
-        for (const json& f : *folders)
-          if (f.is_object() && f.contains("uri") && f["uri"].is_string())
-            if (std::string p = uri_to_path(f["uri"].get<std::string>()); !p.empty()) roots.emplace_back(p);
+        roots = workspace_folder_paths(*folders);
       } else if (auto uri = params.find("rootUri"); uri != params.end() && uri->is_string()) {
         if (std::string p = uri_to_path(uri->get<std::string>()); !p.empty()) roots.emplace_back(p);
       }

@@ -6,7 +6,6 @@
 #include <filesystem>
 
 #include "server/lsp/language_server.h"
-#include "server/lsp/uri.h"
 
 namespace zerolock::lsp {
 
@@ -55,14 +54,7 @@ void LanguageServer::register_workspace_settings() {
     const json* event = n.params.is_object() && n.params.contains("event") ? &n.params["event"] : nullptr;
     if (!event || !event->is_object()) return;
     std::vector<std::filesystem::path> roots = configs_.workspace_roots();
-    auto paths = [&](const char* key) {
-      std::vector<std::filesystem::path> out;
-      if (auto it = event->find(key); it != event->end() && it->is_array())
-        for (const json& f : *it)
-          if (f.is_object() && f.contains("uri") && f["uri"].is_string())
-            if (std::string p = uri_to_path(f["uri"].get<std::string>()); !p.empty()) out.emplace_back(p);
-      return out;
-    };
+    auto paths = [&](const char* key) { return workspace_folder_paths(event->value(key, json::array())); };
     for (const auto& gone : paths("removed")) roots.erase(std::remove(roots.begin(), roots.end(), gone), roots.end());
     for (const auto& added : paths("added"))
       if (std::find(roots.begin(), roots.end(), added) == roots.end()) roots.push_back(added);
