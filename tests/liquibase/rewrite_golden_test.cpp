@@ -129,53 +129,50 @@ void check_changelog(const std::filesystem::path& fixtures, const std::string& n
   EXPECT_GT(ids_after.ids.size(), ids_before.ids.size());
 }
 
-void check_main(const std::string& name) {
-  check_changelog(dir(), name, {"require-concurrent-index-creation", "setting-not-null", "renaming-column"}, 7);
-}
-TEST(LiquibaseRewrites, XmlGolden) { check_main("changelog.xml"); }
-TEST(LiquibaseRewrites, YamlGolden) { check_main("changelog.yaml"); }
-TEST(LiquibaseRewrites, JsonGolden) { check_main("changelog.json"); }
-TEST(LiquibaseRewrites, FormattedSqlGolden) { check_main("changelog.sql"); }
+// One golden case per recipe fixture, each run on its four formats.
+struct GoldenCase {
+  const char* name;       // test name prefix ("" for the main fixture)
+  const char* fixtures;   // directory under tests/fixtures
+  std::vector<std::string> exercised;
+  size_t min_applied;
+};
+const GoldenCase kGoldenCases[] = {
+    // createIndex, addNotNullConstraint, renameColumn ... (tests/fixtures/liquibase_rewrites).
+    {"", "liquibase_rewrites", {"require-concurrent-index-creation", "setting-not-null", "renaming-column"}, 7},
+    // modifyDataType (formatted SQL: ALTER COLUMN TYPE) -> the change-type recipe: new column, sync
+    // trigger, batched backfill, contract.
+    {"ChangeType", "liquibase_change_type", {"changing-column-type"}, 1},
+    // renameTable (formatted SQL: ALTER TABLE RENAME TO) -> rename plus a view under the old name,
+    // the view dropped in a later changeSet whose rollback re-creates it.
+    {"RenameTable", "liquibase_rename_table", {"renaming-table"}, 1},
+    // addColumn NOT NULL with a volatile default -> nullable add + SET DEFAULT, batched backfill,
+    // CHECK NOT VALID, VALIDATE, SET NOT NULL.
+    {"AddNotNullColumn", "liquibase_add_not_null", {"adding-not-nullable-column"}, 1},
+    // Three createIndex (CREATE INDEX) in one changeSet -> one changeSet each, runInTransaction
+    // false, CREATE INDEX CONCURRENTLY with its rollback.
+    {"SeveralIndexes", "liquibase_several_indexes", {"require-concurrent-index-creation"}, 3},
+};
+struct GoldenFormat {
+  const char* name;
+  const char* file;
+};
+const GoldenFormat kGoldenFormats[] = {
+    {"Xml", "changelog.xml"}, {"Yaml", "changelog.yaml"}, {"Json", "changelog.json"}, {"FormattedSql", "changelog.sql"}};
 
-// modifyDataType (formatted SQL: ALTER COLUMN TYPE) -> the change-type recipe: new column, sync
-// trigger, batched backfill, contract (tests/fixtures/liquibase_change_type).
-void check_change_type(const std::string& name) {
-  check_changelog(lbtest::fixtures() / "liquibase_change_type", name, {"changing-column-type"}, 1);
-}
-TEST(LiquibaseRewrites, ChangeTypeXmlGolden) { check_change_type("changelog.xml"); }
-TEST(LiquibaseRewrites, ChangeTypeYamlGolden) { check_change_type("changelog.yaml"); }
-TEST(LiquibaseRewrites, ChangeTypeJsonGolden) { check_change_type("changelog.json"); }
-TEST(LiquibaseRewrites, ChangeTypeFormattedSqlGolden) { check_change_type("changelog.sql"); }
+// Readable parameters in test listings (ctest -N), instead of their bytes.
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.fixtures; }
+void PrintTo(const GoldenFormat& f, std::ostream* os) { *os << f.file; }
 
-// renameTable (formatted SQL: ALTER TABLE RENAME TO) -> rename plus a view under the old name, the
-// view dropped in a later changeSet whose rollback re-creates it (tests/fixtures/liquibase_rename_table).
-void check_rename_table(const std::string& name) {
-  check_changelog(lbtest::fixtures() / "liquibase_rename_table", name, {"renaming-table"}, 1);
+class LiquibaseRewritesGolden : public ::testing::TestWithParam<std::tuple<GoldenCase, GoldenFormat>> {};
+TEST_P(LiquibaseRewritesGolden, FixedEqualsGolden) {
+  const auto& [c, format] = GetParam();
+  check_changelog(lbtest::fixtures() / c.fixtures, format.file, c.exercised, c.min_applied);
 }
-TEST(LiquibaseRewrites, RenameTableXmlGolden) { check_rename_table("changelog.xml"); }
-TEST(LiquibaseRewrites, RenameTableYamlGolden) { check_rename_table("changelog.yaml"); }
-TEST(LiquibaseRewrites, RenameTableJsonGolden) { check_rename_table("changelog.json"); }
-TEST(LiquibaseRewrites, RenameTableFormattedSqlGolden) { check_rename_table("changelog.sql"); }
-
-// addColumn NOT NULL with a volatile default -> nullable add + SET DEFAULT, batched backfill,
-// CHECK NOT VALID, VALIDATE, SET NOT NULL (tests/fixtures/liquibase_add_not_null).
-void check_add_not_null(const std::string& name) {
-  check_changelog(lbtest::fixtures() / "liquibase_add_not_null", name, {"adding-not-nullable-column"}, 1);
-}
-TEST(LiquibaseRewrites, AddNotNullColumnXmlGolden) { check_add_not_null("changelog.xml"); }
-TEST(LiquibaseRewrites, AddNotNullColumnYamlGolden) { check_add_not_null("changelog.yaml"); }
-TEST(LiquibaseRewrites, AddNotNullColumnJsonGolden) { check_add_not_null("changelog.json"); }
-TEST(LiquibaseRewrites, AddNotNullColumnFormattedSqlGolden) { check_add_not_null("changelog.sql"); }
-
-// Three createIndex (CREATE INDEX) in one changeSet -> one changeSet each, runInTransaction false,
-// CREATE INDEX CONCURRENTLY with its rollback (tests/fixtures/liquibase_several_indexes).
-void check_several_indexes(const std::string& name) {
-  check_changelog(lbtest::fixtures() / "liquibase_several_indexes", name, {"require-concurrent-index-creation"}, 3);
-}
-TEST(LiquibaseRewrites, SeveralIndexesXmlGolden) { check_several_indexes("changelog.xml"); }
-TEST(LiquibaseRewrites, SeveralIndexesYamlGolden) { check_several_indexes("changelog.yaml"); }
-TEST(LiquibaseRewrites, SeveralIndexesJsonGolden) { check_several_indexes("changelog.json"); }
-TEST(LiquibaseRewrites, SeveralIndexesFormattedSqlGolden) { check_several_indexes("changelog.sql"); }
+INSTANTIATE_TEST_SUITE_P(
+    Recipes, LiquibaseRewritesGolden, ::testing::Combine(::testing::ValuesIn(kGoldenCases), ::testing::ValuesIn(kGoldenFormats)),
+    [](const ::testing::TestParamInfo<std::tuple<GoldenCase, GoldenFormat>>& info) {
+      return std::string(std::get<0>(info.param).name) + std::get<1>(info.param).name + "Golden";
+    });
 
 // Without --unsafe the rename is left alone (its fix changes the deploy procedure).
 TEST(LiquibaseRewrites, SafeOnlyLeavesTheRename) {
