@@ -60,10 +60,35 @@ class SessionTimeZoneTracker {
   bool local_ = false;
 };
 
-// Per-statement lock effects and "created earlier in this migration" facts, in order.
+// Records in `f` which relations statement `index` names that were new before it (see
+// StatementFacts::new_relations). `state` already holds the statement's own operations.
+void record_new_relations(const Statement& s, uint32_t index, const SchemaState& state, StatementFacts& f) {
+  auto consider = [&](const std::string& key) {
+    if (key.empty() || !state.table_was_new_before(key, index)) return;
+    if (std::find(f.new_relations.begin(), f.new_relations.end(), key) == f.new_relations.end())
+      f.new_relations.push_back(key);
+  };
+  const auto& ops = s.parsed->ops;
+  for (size_t k = 0; k < ops.size(); ++k) {
+    const Operation& op = ops[k];
+    if (!op.table.empty()) consider(SchemaState::key(op.table));
+    for (const QualifiedName& t : op.extra_tables) consider(SchemaState::key(t));
+    for (const Operation& inner : op.body_ops)
+      if (!inner.table.empty()) consider(SchemaState::key(inner.table));
+    std::string table = op.table.display();
+    for (const RelationLock& l : f.ops[k].effect.locks)
+      if (l.relation != table) consider(SchemaState::relation_key(l.relation));
+  }
+}
+
+// Per-statement lock effects and "created earlier in this migration" facts, in order: the one
+// replay of the schema that the lock model and all rules share.
 std::vector<StatementFacts> compute_facts(const Migration& migration, const Config& config) {
   std::vector<StatementFacts> facts(migration.statements.size());
-  SchemaState schema;
+  SchemaState schema;  // top-level operations: the facts and the lock model
+  // The same plus DO-block bodies, for the rules' "created before" questions; a copy is made only
+  // once a statement has a body, until then `schema` answers for both.
+  std::optional<SchemaState> with_bodies;
   LockContext context{config.pg_version, &schema};
   SessionTimeZoneTracker time_zone;
   for (size_t i = 0; i < migration.statements.size(); ++i) {
@@ -71,18 +96,33 @@ std::vector<StatementFacts> compute_facts(const Migration& migration, const Conf
     facts[i].time_zone = context.time_zone = time_zone.before(s);
     time_zone.after(s);
     if (!s.parsed) continue;
+    const auto index = static_cast<uint32_t>(i);
+    const bool usable = !s.parsed->error;
     StatementFacts& f = facts[i];
-    f.ops.reserve(s.parsed->ops.size());
-    for (const Operation& op : s.parsed->ops) {
-      OpFacts of;
+    f.ops.resize(s.parsed->ops.size());
+    const SchemaState& rules_view = with_bodies ? *with_bodies : schema;
+    for (size_t k = 0; k < s.parsed->ops.size(); ++k) {
+      const Operation& op = s.parsed->ops[k];
+      if (usable && op.kind == OpKind::AlterColumnType)
+        if (const TypeInfo* type = rules_view.column_type(op.table, op.column)) f.ops[k].column_type_before = *type;
+      if (!op.body_ops.empty() && usable && !with_bodies) with_bodies = schema;
+    }
+    for (size_t k = 0; k < s.parsed->ops.size(); ++k) {
+      const Operation& op = s.parsed->ops[k];
+      OpFacts& of = f.ops[k];
       of.table_is_new = !op.table.empty() && schema.table_is_new(op.table);
       of.index_is_new = !op.object.empty() && schema.index_is_new(op.object);
       of.column_is_new = !op.column.empty() && schema.column_is_new(op.table, op.column);
       of.effect = lock_effect(op, context);
       f.effect.merge(of.effect);
-      f.ops.push_back(std::move(of));
-      if (!s.parsed->error) schema.apply(op);
+      if (!usable) continue;
+      schema.apply(op, index);
+      if (with_bodies) {
+        with_bodies->apply(op, index);
+        for (const Operation& inner : op.body_ops) with_bodies->apply(inner, index);
+      }
     }
+    if (usable) record_new_relations(s, index, with_bodies ? *with_bodies : schema, f);
   }
   return facts;
 }

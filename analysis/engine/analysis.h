@@ -1,6 +1,7 @@
 #pragma once
 // The engine: front end -> operations -> lock model -> rules -> suppressions.
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,9 @@ struct OpFacts {
   bool index_is_new = false;
   bool column_is_new = false;
   LockEffect effect;
+  // ALTER COLUMN TYPE: the column's type as the migration defined it before this statement
+  // (DO-block bodies included), when it did.
+  std::optional<TypeInfo> column_type_before;
   bool operator==(const OpFacts&) const = default;
 };
 
@@ -33,6 +37,10 @@ struct StatementFacts {
   bool statement_timeout_set = false;
   SessionTimeZone time_zone = SessionTimeZone::Unknown;  // as the migration set it before this statement
   int32_t transaction_ends_at = -1;  // statement index of the COMMIT/ROLLBACK ending its transaction, -1: end of file/tool
+  // SchemaState keys of the relations this statement names (its tables, DO-body tables, every
+  // relation it locks) that the migration created before it (DO-block bodies included). Rules ask
+  // here (rule_util::created_before) instead of each replaying the schema over the migration.
+  std::vector<std::string> new_relations;
   bool operator==(const StatementFacts&) const = default;
 };
 

@@ -74,6 +74,7 @@ struct TypeInfo {
   bool array = false;
   std::string sql;                  // as written in the source, for messages and fixes
   [[nodiscard]] bool empty() const { return name.empty(); }
+  bool operator==(const TypeInfo&) const = default;
 };
 
 struct ColumnSpec {

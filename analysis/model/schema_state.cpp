@@ -14,6 +14,12 @@ std::string SchemaState::key(const QualifiedName& name) {
   return k;
 }
 
+std::string SchemaState::relation_key(const std::string& relation) {
+  auto dot = relation.rfind('.');
+  if (dot == std::string::npos) return relation;
+  return key(QualifiedName{relation.substr(0, dot), relation.substr(dot + 1)});
+}
+
 // PostgreSQL's default names of constraint indexes: <table>_pkey, <table>_<columns>_key.
 void SchemaState::add_constraint_index(const QualifiedName& table, const ConstraintSpec& c) {
   if (c.kind != ConstraintKind::PrimaryKey && c.kind != ConstraintKind::Unique && c.kind != ConstraintKind::Exclusion) return;
@@ -31,12 +37,12 @@ void SchemaState::add_constraint_index(const QualifiedName& table, const Constra
   for (const std::string& col : c.columns) indexed_columns_.insert(column_key(table, col));
 }
 
-void SchemaState::apply(const Operation& op) {
+void SchemaState::apply(const Operation& op, uint32_t statement) {
   switch (op.kind) {
     case OpKind::CreateTable:
     case OpKind::CreateTableAs:
     case OpKind::CreateMaterializedView:
-      new_tables_.insert(key(op.table));
+      new_tables_[key(op.table)] = Lifetime{statement, kNotGone};
       for (const ConstraintSpec& c : op.table_constraints) add_constraint_index(op.table, c);
       for (const ColumnSpec& c : op.columns) {
         if (c.primary_key) {
@@ -64,7 +70,10 @@ void SchemaState::apply(const Operation& op) {
       if (op.new_type) column_types_[column_key(op.table, op.column)] = *op.new_type;
       break;
     case OpKind::RenameTable:
-      if (new_tables_.erase(key(op.table))) new_tables_.insert(key(QualifiedName{op.table.schema, op.new_name}));
+      if (auto it = new_tables_.find(key(op.table)); it != new_tables_.end() && it->second.gone == kNotGone) {
+        it->second.gone = statement;
+        new_tables_[key(QualifiedName{op.table.schema, op.new_name})] = Lifetime{statement, kNotGone};
+      }
       break;
     case OpKind::CreateIndex:
       if (!op.object.name.empty()) {
@@ -87,14 +96,22 @@ void SchemaState::apply(const Operation& op) {
       }
       break;
     case OpKind::DropTable:
-      new_tables_.erase(key(op.table));
+      if (auto it = new_tables_.find(key(op.table)); it != new_tables_.end() && it->second.gone == kNotGone)
+        it->second.gone = statement;
       break;
     default:
       break;
   }
 }
 
-bool SchemaState::table_is_new(const QualifiedName& table) const { return new_tables_.count(key(table)) > 0; }
+bool SchemaState::table_is_new(const QualifiedName& table) const {
+  auto it = new_tables_.find(key(table));
+  return it != new_tables_.end() && it->second.gone == kNotGone;
+}
+bool SchemaState::table_was_new_before(const std::string& key, uint32_t statement) const {
+  auto it = new_tables_.find(key);
+  return it != new_tables_.end() && it->second.created < statement && it->second.gone >= statement;
+}
 const QualifiedName* SchemaState::index_table(const QualifiedName& index) const {
   auto it = index_tables_.find(key(index));
   return it == index_tables_.end() ? nullptr : &it->second;

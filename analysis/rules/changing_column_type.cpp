@@ -1,12 +1,11 @@
 // changing-column-type: ALTER COLUMN ... TYPE rewrites the table unless binary compatible.
 #include "locks/lock_model.h"
 #include "rules/rule.h"
-#include "rules/rule_support.h"
 
 namespace zerolock {
 namespace {
 
-class ChangingColumnType final : public Rule {
+class ChangingColumnType final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -34,12 +33,10 @@ backfill it in batches, switch the application over, then drop the old column (f
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
-    rule_util::SchemaReplay schema(input);
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (op.kind != OpKind::AlterColumnType || facts.table_is_new || !facts.effect.rewrite) return;
-      schema.advance_to(i);
-      const TypeInfo* from = schema.state().column_type(op.table, op.column);
+      const TypeInfo* from = facts.column_type_before ? &*facts.column_type_before : nullptr;
       std::string column = op.table.display() + "." + op.column;
       std::string to = op.new_type ? op.new_type->sql : std::string("the new type");
       std::string message;

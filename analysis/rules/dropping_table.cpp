@@ -5,7 +5,7 @@
 namespace zerolock {
 namespace {
 
-class DroppingTable final : public Rule {
+class DroppingTable final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -28,15 +28,13 @@ earlier in the same migration are not reported.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
-    rule_util::SchemaReplay schema(input);
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (op.kind != OpKind::DropTable) return;
-      schema.advance_to(i);
       std::vector<QualifiedName> dropped;
       if (!facts.table_is_new && !op.table.empty()) dropped.push_back(op.table);
       for (const QualifiedName& t : op.extra_tables)
-        if (!schema.is_new(t)) dropped.push_back(t);
+        if (!rule_util::created_before(input.facts, t)) dropped.push_back(t);
       if (dropped.empty()) return;
       std::string names;
       for (const QualifiedName& t : dropped) names += (names.empty() ? "" : ", ") + t.display();

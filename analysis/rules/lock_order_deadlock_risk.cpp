@@ -40,7 +40,6 @@ on a second table that existed before the migration.)md",
   void check(const RuleInput& input, RuleReporter& reporter) const override {
     const auto& statements = input.migration.statements;
     std::vector<int32_t> tx = rule_util::transaction_ids(input);
-    rule_util::SchemaReplay schema(input);
     std::map<std::string, std::pair<size_t, std::string>> locked;  // key -> (statement, relation as written)
     int32_t current = -1;
     bool reported = false;
@@ -51,12 +50,11 @@ on a second table that existed before the migration.)md",
         current = tx[i];
       }
       if (tx[i] < 0 || !rule_util::usable(statements[i])) continue;
-      schema.advance_to(i);
       std::vector<std::pair<std::string, std::string>> fresh;  // locks this statement adds: (key, relation)
       LockMode fresh_mode = LockMode::None;
       for (const OpFacts& f : input.facts[i].ops) {
         for (const RelationLock& l : f.effect.locks) {
-          if (l.mode < LockMode::Share || schema.is_new(l.relation)) continue;
+          if (l.mode < LockMode::Share || rule_util::relation_created_before(input.facts[i], l.relation)) continue;
           std::string key = SchemaState::key(rule_util::relation_name(l.relation));
           if (locked.count(key)) continue;
           bool dup = false;

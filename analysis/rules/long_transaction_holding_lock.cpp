@@ -44,7 +44,7 @@ Locks on tables created earlier in the same migration are ignored: nobody else u
   }
 
   // What makes the op slow, or empty when it is not.
-  static std::string slow_work(const Operation& op, const OpFacts& facts, const rule_util::SchemaReplay& schema,
+  static std::string slow_work(const Operation& op, const OpFacts& facts, const StatementFacts& statement_facts,
                                const std::set<std::string>& added_in_tx) {
     if (facts.table_is_new) return {};
     switch (op.kind) {
@@ -64,7 +64,7 @@ Locks on tables created earlier in the same migration are ignored: nobody else u
         return "the reindex";
       case OpKind::DoBlock:
         for (const Operation& inner : op.body_ops)
-          if ((inner.kind == OpKind::Update || inner.kind == OpKind::Delete) && !schema.is_new(inner.table))
+          if ((inner.kind == OpKind::Update || inner.kind == OpKind::Delete) && !rule_util::created_before(statement_facts, inner.table))
             return "the DO block's " + std::string(inner.kind == OpKind::Update ? "UPDATE" : "DELETE") + " of " +
                    inner.table.display();
         return {};
@@ -79,7 +79,6 @@ Locks on tables created earlier in the same migration are ignored: nobody else u
   void check(const RuleInput& input, RuleReporter& reporter) const override {
     const auto& statements = input.migration.statements;
     std::vector<int32_t> tx = rule_util::transaction_ids(input);
-    rule_util::SchemaReplay schema(input);
     std::vector<HeldLock> held;
     std::set<std::string> added_in_tx;  // "table\x1fconstraint" added in the current transaction
     std::set<std::string> reported;     // held relations already reported in the current transaction
@@ -92,11 +91,10 @@ Locks on tables created earlier in the same migration are ignored: nobody else u
         current = tx[i];
       }
       if (tx[i] < 0 || !rule_util::usable(statements[i])) continue;
-      schema.advance_to(i);
       const auto& ops = statements[i].parsed->ops;
       if (!held.empty()) {
         for (size_t k = 0; k < ops.size(); ++k) {
-          std::string work = slow_work(ops[k], input.facts[i].ops[k], schema, added_in_tx);
+          std::string work = slow_work(ops[k], input.facts[i].ops[k], input.facts[i], added_in_tx);
           if (work.empty()) continue;
           const HeldLock* strongest = &held.front();
           for (const HeldLock& h : held)
@@ -121,7 +119,7 @@ Locks on tables created earlier in the same migration are ignored: nobody else u
         if (op.kind == OpKind::AddConstraint && op.constraint && !op.constraint->name.empty())
           added_in_tx.insert(SchemaState::key(op.table) + '\x1f' + op.constraint->name);
         for (const RelationLock& l : input.facts[i].ops[k].effect.locks) {
-          if (l.mode < LockMode::Share || schema.is_new(l.relation)) continue;
+          if (l.mode < LockMode::Share || rule_util::relation_created_before(input.facts[i], l.relation)) continue;
           if (input.facts[i].ops[k].table_is_new && l.relation == op.table.display()) continue;
           bool known = false;
           for (HeldLock& h : held) {

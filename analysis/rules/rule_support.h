@@ -47,32 +47,20 @@ inline QualifiedName relation_name(const std::string& relation) {
   return QualifiedName{relation.substr(0, dot), relation.substr(dot + 1)};
 }
 
-// Replays the migration's operations in order (top level and DO-block bodies), so a rule can ask
-// whether a relation named anywhere (a referenced table, a table in a DO body) was created by the
-// migration before statement i. Call advance_to(i) before asking about statement i.
-class SchemaReplay {
- public:
-  explicit SchemaReplay(const RuleInput& input) : input_(input) {}
-  void advance_to(size_t index) {
-    const auto& statements = input_.migration.statements;
-    for (; next_ < index && next_ < statements.size(); ++next_) {
-      const Statement& s = statements[next_];
-      if (!usable(s)) continue;
-      for (const Operation& op : s.parsed->ops) {
-        state_.apply(op);
-        for (const Operation& inner : op.body_ops) state_.apply(inner);
-      }
-    }
-  }
-  [[nodiscard]] bool is_new(const QualifiedName& table) const { return !table.empty() && state_.table_is_new(table); }
-  [[nodiscard]] bool is_new(const std::string& relation) const { return is_new(relation_name(relation)); }
-  [[nodiscard]] const SchemaState& state() const { return state_; }
-
- private:
-  const RuleInput& input_;
-  SchemaState state_;
-  size_t next_ = 0;
-};
+// Whether the migration created `table` (or a relation as the lock model writes it) before
+// statement `facts` belongs to, counting DO-block bodies. Answers only for relations the statement
+// names (its tables, DO-body tables, the relations it locks): see StatementFacts::new_relations.
+inline bool created_before(const StatementFacts& facts, const std::string& key) {
+  for (const std::string& k : facts.new_relations)
+    if (k == key) return true;
+  return false;
+}
+inline bool created_before(const StatementFacts& facts, const QualifiedName& table) {
+  return !table.empty() && created_before(facts, SchemaState::key(table));
+}
+inline bool relation_created_before(const StatementFacts& facts, const std::string& relation) {
+  return !relation.empty() && created_before(facts, SchemaState::relation_key(relation));
+}
 
 // Type-name predicates on TypeInfo::name (pg_catalog names: int4, int8, varchar, bpchar ...).
 inline bool is_int4_or_smaller(const TypeInfo& t) {

@@ -5,7 +5,7 @@
 namespace zerolock {
 namespace {
 
-class TruncateTable final : public Rule {
+class TruncateTable final : public StatementRule {
  public:
   const RuleMeta& meta() const override {
     static const RuleMeta m{
@@ -27,16 +27,14 @@ over. Tables created earlier in the same migration are not reported.)md",
     return m;
   }
 
-  void check(const RuleInput& input, RuleReporter& reporter) const override {
-    rule_util::SchemaReplay schema(input);
+  void check_statement(const StatementInput& input, RuleReporter& reporter) const override {
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if (op.kind != OpKind::TruncateTable) return;
-      schema.advance_to(i);
       std::string names;
       QualifiedName first;
       if (!facts.table_is_new) names = op.table.display(), first = op.table;
       for (const QualifiedName& t : op.extra_tables) {
-        if (schema.is_new(t)) continue;
+        if (rule_util::created_before(input.facts, t)) continue;
         if (first.empty()) first = t;
         names += (names.empty() ? "" : ", ") + t.display();
       }

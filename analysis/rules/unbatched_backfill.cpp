@@ -37,7 +37,6 @@ same migration are not reported.)md",
 
   void check(const RuleInput& input, RuleReporter& reporter) const override {
     const auto& statements = input.migration.statements;
-    rule_util::SchemaReplay schema(input);
     rule_util::for_each_op(input, [&](size_t i, const Operation& op, const OpFacts& facts) {
       if ((op.kind == OpKind::Update || op.kind == OpKind::Delete) && !op.has_where && !facts.table_is_new) {
         const char* verb = op.kind == OpKind::Update ? "UPDATE" : "DELETE";
@@ -52,12 +51,11 @@ same migration are not reported.)md",
         return;
       }
       if (op.kind != OpKind::DoBlock || op.body_ops.empty()) return;
-      schema.advance_to(i);
       bool in_tx = statements[i].in_transaction;
       bool commits_between = op.body_commits && !in_tx;
       for (const Operation& inner : op.body_ops) {
         if (inner.kind != OpKind::Update && inner.kind != OpKind::Delete) continue;
-        if (schema.is_new(inner.table)) continue;
+        if (rule_util::created_before(input.facts[i], inner.table)) continue;
         const char* verb = inner.kind == OpKind::Update ? "UPDATE" : "DELETE";
         std::string message;
         if (inner.in_loop && !commits_between) {
