@@ -10,7 +10,7 @@ packages=(
   libpg-query-dev libprotobuf-c-dev nlohmann-json3-dev libasio-dev libspdlog-dev libtomlplusplus-dev
   libgtest-dev libbenchmark-dev
   libpugixml-dev libyaml-cpp-dev
-  libpq-dev
+  libpq-dev libjemalloc-dev
 )
 # shellcheck disable=SC2206
 packages+=(${ZEROLOCK_EXTRA_PACKAGES:-})

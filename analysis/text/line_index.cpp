@@ -1,6 +1,7 @@
 #include "text/line_index.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace zerolock {
 namespace {
@@ -27,7 +28,21 @@ uint32_t units_of(uint32_t sequence_bytes, ColumnEncoding encoding) {
 }  // namespace
 
 LineIndex::LineIndex(std::string_view text) : text_(text) {
+  line_starts_.reserve(text.size() / 32 + 1);
   line_starts_.push_back(0);
+  // Built on every edit of every open document: memchr finds the line ends (vectorised) when
+  // there is no \r, which is all but Windows-edited files; otherwise the byte loop below.
+  if (std::memchr(text.data(), '\r', text.size()) == nullptr) {
+    const char* begin = text.data();
+    const char* end = begin + text.size();
+    for (const char* p = begin; p < end;) {
+      const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+      if (!nl) break;
+      p = static_cast<const char*>(nl) + 1;
+      line_starts_.push_back(static_cast<uint32_t>(p - begin));
+    }
+    return;
+  }
   for (uint32_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '\n') {
