@@ -11,6 +11,7 @@
 
 #include "alembic/python_parser.h"
 #include "alembic/revision_graph.h"
+#include "model/schema_delta.h"
 #include "sql/splitter.h"
 
 namespace zerolock::fixes {
@@ -512,6 +513,16 @@ std::optional<NewFile> later_revision(const Ctx& outer, const alembic::Module& m
       for (auto& line : *code) chunks.push_back({level, line});
     }
   }
+  // Its downgrade() brings back what the contract dropped, when the plan says how (later_undo).
+  std::vector<Chunk> undo;
+  if (!outer.plan.later_undo.empty()) {
+    undo.push_back(chunks.front());
+    for (const Step& st : outer.plan.later_undo) {
+      auto code = step_code(c, st, false);
+      if (!code) return std::nullopt;
+      for (auto& line : *code) undo.push_back({0, line});
+    }
+  }
   std::string file = std::filesystem::path(outer.analysis.migration.path).filename().string();
   std::string parent = later_parent(outer.config, outer.analysis.migration.path, *revision, id);
   std::string q = c.quote;
@@ -522,10 +533,51 @@ std::optional<NewFile> later_revision(const Ctx& outer, const alembic::Module& m
                      "# revision identifiers, used by Alembic." + e + "revision = " + py_str(c, id) + e +
                      "down_revision = " + py_str(c, parent) + e + "branch_labels = None" + e + "depends_on = None" + e + e + e +
                      "def upgrade():" + e + c.unit + join_chunks(c, chunks) + e + e + e +
-                     "# zerolock-disable-next-line missing-downgrade -- the contract phase drops what the old schema had; "
-                     "restore it from a backup or by hand" + e +
-                     "def downgrade():" + e + c.unit + "pass" + e;
+                     (undo.empty() ? "# zerolock-disable-next-line missing-downgrade -- the contract phase drops what the old schema "
+                                     "had; restore it from a backup or by hand" + e + "def downgrade():" + e + c.unit + "pass" + e
+                                   : "def downgrade():" + e + c.unit + join_chunks(c, undo) + e);
   return NewFile{id + "_zerolock_" + sanitize(later.front()->label) + ".py", text};
+}
+
+// The plan's undo_first steps in downgrade(), before the first top-level statement of it that
+// touches the rewritten statement's tables (the user's own inverse: renaming back, dropping), so
+// they run first in the reverse order; else at the start of its body. Nothing when downgrade() is
+// absent or empty (missing-downgrade is about that). Returns false when a step cannot be written.
+bool undo_first_edit(const Ctx& outer, const alembic::Module& module, std::vector<TextEdit>& edits) {
+  const Stmt* downgrade = nullptr;
+  for (const Stmt& st : module.body)
+    if (st.kind == StmtKind::Def && st.name == "downgrade") downgrade = &st;
+  if (!downgrade) return true;
+  const Stmt* first = first_code(*downgrade);
+  if (!first || (downgrade->body.size() == 1 && first->kind == StmtKind::Pass)) return true;
+  std::set<std::string> tables{SchemaDelta::fold(outer.orig->table)};
+  if (!outer.orig->new_name.empty()) tables.insert(SchemaDelta::fold(QualifiedName{outer.orig->table.schema, outer.orig->new_name}));
+  const Stmt* anchor = nullptr;
+  for (const Stmt& st : downgrade->body) {
+    if (alembic::is_docstring(st)) continue;
+    for (const Statement& s : outer.analysis.migration.statements) {
+      if (s.section != Section::Downgrade || !s.parsed || s.range.begin < st.range.begin || s.range.end > st.range.end) continue;
+      for (const Operation& op : s.parsed->ops)
+        if (tables.count(SchemaDelta::fold(op.table))) anchor = &st;
+      if (anchor) break;
+    }
+    if (anchor) break;
+  }
+  if (!anchor) anchor = first;
+  auto ind = indent_before(outer.text, anchor->range.begin);
+  if (!ind) return false;
+  Ctx c = outer;
+  c.indent = *ind;
+  std::string ins;
+  for (const Step& st : outer.plan.undo_first) {
+    auto code = step_code(c, st, false);
+    if (!code) return false;
+    for (const auto& line : *code) ins += *ind + line + c.eol;
+  }
+  // Not zero-width (as the lock_timeout line): a second copy of this fix in one pass conflicts.
+  uint32_t ls = line_start(outer.text, anchor->range.begin);
+  edits.push_back({{ls, anchor->range.begin}, ins + *ind});
+  return true;
 }
 
 // The generate-downgrade plan: downgrade()'s body replaced (it only held pass / ... / raise), or a
@@ -719,6 +771,8 @@ RenderedFix render_alembic(const FixPlan& plan, const Analysis& analysis, std::s
     TextEdit e = minimal(text, c.st->range, replacement);
     if (e.range.size() > 0 || !e.new_text.empty()) edits.push_back(std::move(e));
   }
+  if (!edits.empty() && !plan.undo_first.empty() && s.section == Section::Upgrade)
+    if (!undo_first_edit(c, module, edits)) return fail("cannot write the rollback of the rewrite in downgrade()");
   if (!edits.empty())
     if (auto imp = op_import(text, module, c.eol)) edits.push_back(*imp);
   std::stable_sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) { return a.range.begin < b.range.begin; });

@@ -101,6 +101,13 @@ struct FixPlan {
   std::vector<std::string> notes; // shown with the fix (cleanup of an INVALID index, what is lost before PG 12)
   std::map<std::string, std::string> spelling;  // folded name -> as written
   std::vector<std::string> chosen_names;         // names the recipe invented
+  // The rollback of the rewrite, for formats whose file holds one (Alembic downgrade()); others
+  // ignore both. undo_first: steps the rollback must run before the user's own inverse of the
+  // statement, undoing what the rewrite adds and the original did not (a view under the old name),
+  // so that inverse still applies. later_undo: the rollback of the later_deploy phases, bringing
+  // back what they drop; empty when that cannot be done (it is then said and suppressed).
+  std::vector<Step> undo_first;
+  std::vector<Step> later_undo;
 };
 
 // ---- Recipes and the registry ----
