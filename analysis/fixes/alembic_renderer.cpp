@@ -482,6 +482,26 @@ std::string later_parent(const Config& config, const std::string& path, const st
   return children[at].empty() ? at : revision;
 }
 
+// The phases of a revision of zerolock's own (a later phase, its rollback), in order: autocommit
+// phases inside one autocommit block (opened at the first of them), the others at the top level.
+bool phase_chunks(const Ctx& c, const std::vector<const Phase*>& phases, std::vector<Chunk>& chunks) {
+  bool block_open = false;
+  for (const Phase* phase : phases) {
+    int level = 0;
+    if (phase->run == PhaseRun::Autocommit) {
+      if (!block_open) chunks.push_back({0, "with op.get_context().autocommit_block():"});
+      block_open = true;
+      level = 1;
+    }
+    for (const Step& st : phase->steps) {
+      auto code = step_code(c, st, false);
+      if (!code) return false;
+      for (auto& line : *code) chunks.push_back({level, line});
+    }
+  }
+  return true;
+}
+
 // later_deploy phases: a new revision revising this one (deterministic id, so fixing twice names
 // the same file). Its downgrade cannot bring back what the contract phase drops: said, and suppressed.
 std::optional<NewFile> later_revision(const Ctx& outer, const alembic::Module& module, const std::vector<const Phase*>& later) {
@@ -498,30 +518,16 @@ std::optional<NewFile> later_revision(const Ctx& outer, const alembic::Module& m
   for (int k = 0; k < 12; ++k) id += hex[(h >> (k * 4)) & 15];
   Ctx c = outer;
   c.indent = c.unit;
-  std::vector<Chunk> chunks{{0, "op.execute(" + py_str(c, "SET lock_timeout = '" + c.config.lock_timeout + "'") + ")"}};
-  bool block_open = false;
-  for (const Phase* phase : later) {
-    int level = 0;
-    if (phase->run == PhaseRun::Autocommit) {
-      if (!block_open) chunks.push_back({0, "with op.get_context().autocommit_block():"});
-      block_open = true;
-      level = 1;
-    }
-    for (const Step& st : phase->steps) {
-      auto code = step_code(c, st, false);
-      if (!code) return std::nullopt;
-      for (auto& line : *code) chunks.push_back({level, line});
-    }
-  }
+  const Chunk timeout{0, "op.execute(" + py_str(c, "SET lock_timeout = '" + c.config.lock_timeout + "'") + ")"};
+  std::vector<Chunk> chunks{timeout};
+  if (!phase_chunks(c, later, chunks)) return std::nullopt;
   // Its downgrade() brings back what the contract dropped, when the plan says how (later_undo).
   std::vector<Chunk> undo;
   if (!outer.plan.later_undo.empty()) {
-    undo.push_back(chunks.front());
-    for (const Step& st : outer.plan.later_undo) {
-      auto code = step_code(c, st, false);
-      if (!code) return std::nullopt;
-      for (auto& line : *code) undo.push_back({0, line});
-    }
+    std::vector<const Phase*> phases;
+    for (const Phase& ph : outer.plan.later_undo) phases.push_back(&ph);
+    undo.push_back(timeout);
+    if (!phase_chunks(c, phases, undo)) return std::nullopt;
   }
   std::string file = std::filesystem::path(outer.analysis.migration.path).filename().string();
   std::string parent = later_parent(outer.config, outer.analysis.migration.path, *revision, id);
@@ -564,6 +570,25 @@ bool undo_first_edit(const Ctx& outer, const alembic::Module& module, std::vecto
     if (anchor) break;
   }
   if (!anchor) anchor = first;
+  // The user's inverse that the rollback steps take the place of (renaming a column back onto the
+  // old one, which the expand phase kept): a top-level call of exactly that operation. The same
+  // column used any other way in downgrade() is beyond what this can rewrite.
+  const Stmt* replaced = nullptr;
+  if (const auto& r = outer.plan.undo_replaces) {
+    for (const Statement& s : outer.analysis.migration.statements) {
+      if (s.section != Section::Downgrade || !s.parsed) continue;
+      for (const Operation& op : s.parsed->ops) {
+        if (SchemaDelta::fold(op.table) != SchemaDelta::fold(r->table) || (op.column != r->column && op.new_name != r->column)) continue;
+        bool same = op.kind == r->kind && op.column == r->column && op.new_name == r->new_name && s.parsed->ops.size() == 1;
+        const Stmt* top = nullptr;
+        for (const Stmt& st : downgrade->body)
+          if (st.range.begin <= s.range.begin && s.range.end <= st.range.end) top = &st;
+        if (!same || replaced || !top || top->kind != StmtKind::Expr || !top->value || top->value->range != s.range) return false;
+        replaced = top;
+      }
+    }
+  }
+  if (replaced) anchor = replaced;
   auto ind = indent_before(outer.text, anchor->range.begin);
   if (!ind) return false;
   Ctx c = outer;
@@ -572,11 +597,12 @@ bool undo_first_edit(const Ctx& outer, const alembic::Module& module, std::vecto
   for (const Step& st : outer.plan.undo_first) {
     auto code = step_code(c, st, false);
     if (!code) return false;
-    for (const auto& line : *code) ins += *ind + line + c.eol;
+    for (const auto& line : *code) ins += (ins.empty() ? "" : c.eol + *ind) + line;
   }
-  // Not zero-width (as the lock_timeout line): a second copy of this fix in one pass conflicts.
   uint32_t ls = line_start(outer.text, anchor->range.begin);
-  edits.push_back({{ls, anchor->range.begin}, ins + *ind});
+  // Not zero-width (as the lock_timeout line): a second copy of this fix in one pass conflicts.
+  if (replaced) edits.push_back({{ls, anchor->range.end}, *ind + ins});
+  else edits.push_back({{ls, anchor->range.begin}, *ind + ins + c.eol + *ind});
   return true;
 }
 

@@ -614,6 +614,47 @@ std::optional<FixPlan> rename_column(const RecipeInput& in) {
   drop.column = op->column;
   stop_sync.steps.push_back(op_step(drop));
   p.phases.push_back(std::move(stop_sync));
+  // Rolling back the expand phase: the trigger, its function and the new column go (renaming back
+  // would collide with the old column, which is still there), in place of the user's rename back.
+  Step undo_sync;
+  undo_sync.kind = StepKind::DropSyncTrigger;
+  undo_sync.op = sync.op;
+  p.undo_first.push_back(undo_sync);
+  Operation drop_new = table_op(OpKind::DropColumn, *op);
+  drop_new.column = op->new_name;
+  p.undo_first.push_back(op_step(drop_new));
+  Operation back = table_op(OpKind::RenameColumn, *op);
+  back.column = op->new_name;
+  back.new_name = op->column;
+  p.undo_replaces = back;
+  // Rolling back the contract phase: the old column comes back as a copy of the new one, kept in
+  // sync by the same trigger, so the rollback of the expand phase then applies as well.
+  Phase re_expand;
+  re_expand.label = "undo contract";
+  Step say;
+  say.kind = StepKind::Note;
+  say.text = "zerolock: " + op->column + " comes back with " + op->new_name + "'s type and values, nullable, without a default, "
+             "at the end of the column order";
+  re_expand.steps.push_back(say);
+  Operation again = table_op(OpKind::AddColumn, *op);
+  again.column = op->column;
+  again.column_spec = ColumnSpec{};
+  again.column_spec->name = op->column;
+  again.detail = "type-of:" + op->new_name;
+  re_expand.steps.push_back(op_step(again));
+  re_expand.steps.push_back(sync);
+  p.later_undo.push_back(std::move(re_expand));
+  Phase refill;
+  refill.label = "undo contract backfill";
+  refill.run = PhaseRun::Autocommit;
+  Step rb;
+  rb.kind = StepKind::BatchedBackfill;
+  rb.op = table_op(OpKind::Update, *op);
+  rb.op.column = op->column;
+  rb.backfill.value_sql = "\x01" + op->new_name + "\x01";
+  rb.backfill.pending_sql = "\x01" + op->column + "\x01 IS NULL AND \x01" + op->new_name + "\x01 IS NOT NULL";
+  refill.steps.push_back(rb);
+  p.later_undo.push_back(std::move(refill));
   p.notes.push_back("The new column is added without the old one's NOT NULL, default, indexes and constraints: add them "
                     "(safely) before the contract phase, which refuses to drop " + op->column + " while they are missing.");
   return p;
@@ -664,7 +705,10 @@ std::optional<FixPlan> rename_table(const RecipeInput& in) {
   // or before the contract, the view is there; a hand-dropped one is no reason to fail.
   Operation unview = drop;
   p.undo_first.push_back(op_step(unview));
-  p.later_undo.push_back(op_step(view));
+  Phase review;
+  review.label = "undo contract";
+  review.steps.push_back(op_step(view));
+  p.later_undo.push_back(std::move(review));
   p.notes.push_back("A simple view is updatable, so old code keeps reading and writing; DDL, triggers and foreign keys "
                     "naming the old table do not follow it.");
   return p;

@@ -238,19 +238,31 @@ def prove_pg(name, files, meta, base, prove, problems, timings):
         if prove.schema_dump(db_b, None, False) != empty_dump(prove):
             problems.append("downgrade base left schema objects behind")
         if len(files) > 1:
-            # The rollback before the later revision ships (the expand phase deployed, the contract
-            # not yet): the rewritten revision alone, then downgrade base.
+            # The rollbacks of an expand/contract rewrite: (1) before the later revision ships (the
+            # expand phase deployed, the contract not yet): the rewritten revision alone, then
+            # downgrade base; (2) the later revision rolled back alone: the expand phase's schema
+            # (column order aside: a column brought back comes last) and data again, then downgrade base.
             revision = revision_id(files[name + ".py"])
-            err = pb.alembic(db_b, "upgrade", revision)
-            if err:
-                problems.append(f"rewritten upgrade to {revision} (no later revision) failed: {err}")
-                return
-            err = pb.alembic(db_b, "downgrade", "base")
-            if err:
-                problems.append(f"downgrade base from {revision} (no later revision) failed: {err}")
-                return
-            if prove.schema_dump(db_b, None, False) != empty_dump(prove):
-                problems.append(f"downgrade base from {revision} left schema objects behind")
+            expand = None
+            for step, (command, target) in enumerate((("upgrade", revision), ("downgrade", "base"), ("upgrade", "head"),
+                                                      ("downgrade", revision), ("downgrade", "base"))):
+                err = pb.alembic(db_b, command, target)
+                if err:
+                    problems.append(f"{command} {target} (rollback check {step + 1}) failed: {err}")
+                    return
+                if target == "base" and prove.schema_dump(db_b, None, False) != empty_dump(prove):
+                    problems.append(f"{command} {target} (rollback check {step + 1}) left schema objects behind")
+                if target == revision:
+                    state = (prove.schema_dump(db_b, normalise, True), data(prove, db_b))
+                    if expand is None:
+                        expand = state
+                    elif state[0] != expand[0]:
+                        import difflib
+                        diff = "\n".join(difflib.unified_diff(expand[0].splitlines(), state[0].splitlines(), "expand",
+                                                              "contract rolled back", lineterm=""))
+                        problems.append("rolling back the later revision does not give the expand phase's schema:\n" + diff)
+                    elif state[1] != expand[1]:
+                        problems.append("rolling back the later revision does not give the expand phase's data")
         err = pb.alembic(db_b, "upgrade", "head")
         if err:
             problems.append(f"upgrade after downgrade failed: {err}")

@@ -243,6 +243,48 @@ TEST(AlembicRender, RenameTableDowngradeDropsTheViewFirst) {
   EXPECT_EQ(fixed(out, config, true), out);  // idempotent
 }
 
+// rename-column: the user's rename back would collide with the old column (still there until the
+// contract ships): downgrade() drops the trigger, its function and the new column in its place and
+// keeps the rest; the contract revision's downgrade() brings the old column back, synced and filled.
+TEST(AlembicRender, RenameColumnDowngradeDropsWhatTheExpandAdded) {
+  std::string text = std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.add_column(\"users\", sa.Column(\"bio\", sa.Text()))\n"
+                     "    op.alter_column(\"users\", \"name\", new_column_name=\"full_name\")\n\n\n"
+                     "def downgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.alter_column(\"users\", \"full_name\", new_column_name=\"name\")  # back\n"
+                     "    op.drop_column(\"users\", \"bio\")\n";
+  Config config = version("1.8");
+  FixAllResult all;
+  std::string out = fixed(text, config, true, &all);
+  EXPECT_NE(out.find("def downgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.execute(\"DROP TRIGGER IF EXISTS users_name_zerolock_sync ON users\")\n"
+                     "    op.execute(\"DROP FUNCTION IF EXISTS users_name_zerolock_sync()\")\n"
+                     "    op.drop_column(\"users\", \"full_name\")  # back\n"
+                     "    op.drop_column(\"users\", \"bio\")\n"),
+            std::string::npos)
+      << out;
+  EXPECT_FALSE(fires(out, config, "renaming-column"));
+  ASSERT_EQ(all.new_files.size(), 1u);
+  const std::string& contract = all.new_files[0].text;
+  size_t down = contract.find("def downgrade():\n    op.execute(\"SET lock_timeout = '5s'\")\n");
+  ASSERT_NE(down, std::string::npos) << contract;
+  EXPECT_NE(contract.find("EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s', 'users'::regclass, 'name', t)", down), std::string::npos);
+  EXPECT_NE(contract.find("CREATE OR REPLACE TRIGGER users_name_zerolock_sync", down), std::string::npos);
+  EXPECT_NE(contract.find("    with op.get_context().autocommit_block():\n", down), std::string::npos);
+  EXPECT_NE(contract.find("op.execute(\"CALL zerolock_backfill_users_name()\")", down), std::string::npos);
+  EXPECT_EQ(contract.find("zerolock-disable"), std::string::npos) << contract;
+  EXPECT_EQ(fixed(out, config, true), out);  // idempotent
+  // The column used another way in downgrade() (inside a batch): no rewrite rather than a wrong one.
+  std::string batch = text + "    with op.batch_alter_table(\"users\") as batch_op:\n"
+                             "        batch_op.alter_column(\"full_name\", nullable=True)\n";
+  EXPECT_NE(fixed(batch, config, true).find("new_column_name=\"full_name\")"), std::string::npos);
+  EXPECT_TRUE(fires(fixed(batch, config, true), config, "renaming-column"));
+}
+
 TEST(AlembicRender, GeneratedDowngradeWhenMissing) {
   std::string text = std::string(kHead) +
                      "def upgrade() -> None:\n"
