@@ -287,19 +287,22 @@ def corpus_sweep(zerolock, corpus):
         shutil.copytree(corpus, tree)
         files = sorted(os.path.join(d, f) for d, _, fs in os.walk(tree) for f in fs if f.endswith(".py"))
 
-        def count(paths):
+        inverse = collections.defaultdict(dict)  # downgrade-not-inverse per file, before and after
+
+        def count(paths, when):
             out = subprocess.run([zerolock, "check", "--no-config", "--alembic-version", ALEMBIC_VERSION, "--format", "json", "-q"]
                                  + paths, capture_output=True, text=True)
             c = collections.Counter()
             for f in json.loads(out.stdout)["files"]:
                 for d in f["diagnostics"]:
                     c[d["rule"]] += 1
+                inverse[f["path"]][when] = sum(d["rule"] == "downgrade-not-inverse" for d in f["diagnostics"])
             return c
 
         def snapshot():
             return {os.path.join(d, f): open(os.path.join(d, f), "rb").read() for d, _, fs in os.walk(tree) for f in fs}
 
-        before = count(files)
+        before = count(files, 0)
         original = snapshot()
         out = subprocess.run([zerolock, "fix", "--no-config", "--alembic-version", ALEMBIC_VERSION, "-q", "--unsafe"] + files,
                              capture_output=True, text=True)
@@ -339,7 +342,11 @@ def corpus_sweep(zerolock, corpus):
                 py_compile.compile(p, cfile=os.path.join(work, "x.pyc"), doraise=True)
             except py_compile.PyCompileError as e:
                 problems.append(f"{os.path.relpath(p, tree)} is not valid Python after {runs} runs: {str(e).strip()[:200]}")
-        after = count(sorted(p for p in twice if p.endswith(".py")))
+        after = count(sorted(p for p in twice if p.endswith(".py")), 1)
+        # A rewrite must leave downgrade() the inverse of the rewritten upgrade().
+        for path, n in sorted(inverse.items()):
+            if n.get(1, 0) > n.get(0, 0):
+                problems.append(f"{os.path.relpath(path, tree) if os.path.isabs(path) else path}: downgrade-not-inverse is new")
         print(f"corpus: {len(files)} revisions, {len(changed)} rewritten, {len(new)} new revision files; "
               f"findings {sum(before.values())} -> {sum(after.values())}")
         for rule in sorted(set(before) | set(after)):
