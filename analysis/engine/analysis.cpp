@@ -148,9 +148,16 @@ void compute_transactions_and_settings(Migration& migration, std::vector<Stateme
   bool lock_timeout = false, lock_timeout_local = false;
   bool statement_timeout = false, statement_timeout_local = false;
   std::vector<size_t> members;  // statements of the open explicit transaction
+  Section current_section = statements.empty() ? Section::Upgrade : statements.front().section;
 
   for (size_t i = 0; i < statements.size(); ++i) {
     Statement& s = statements[i];
+    if (s.section != current_section) {
+      // upgrade() and downgrade() (an up and a down section) never run in one session: a session
+      // SET of one is not in force in the other.
+      current_section = s.section;
+      lock_timeout = lock_timeout_local = statement_timeout = statement_timeout_local = false;
+    }
     if (s.unit != current_unit) {
       current_unit = s.unit;
       open_begin = -1;

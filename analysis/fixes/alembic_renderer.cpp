@@ -11,6 +11,7 @@
 
 #include "alembic/python_parser.h"
 #include "alembic/revision_graph.h"
+#include "model/schema_delta.h"
 #include "sql/splitter.h"
 
 namespace zerolock::fixes {
@@ -481,6 +482,26 @@ std::string later_parent(const Config& config, const std::string& path, const st
   return children[at].empty() ? at : revision;
 }
 
+// The phases of a revision of zerolock's own (a later phase, its rollback), in order: autocommit
+// phases inside one autocommit block (opened at the first of them), the others at the top level.
+bool phase_chunks(const Ctx& c, const std::vector<const Phase*>& phases, std::vector<Chunk>& chunks) {
+  bool block_open = false;
+  for (const Phase* phase : phases) {
+    int level = 0;
+    if (phase->run == PhaseRun::Autocommit) {
+      if (!block_open) chunks.push_back({0, "with op.get_context().autocommit_block():"});
+      block_open = true;
+      level = 1;
+    }
+    for (const Step& st : phase->steps) {
+      auto code = step_code(c, st, false);
+      if (!code) return false;
+      for (auto& line : *code) chunks.push_back({level, line});
+    }
+  }
+  return true;
+}
+
 // later_deploy phases: a new revision revising this one (deterministic id, so fixing twice names
 // the same file). Its downgrade cannot bring back what the contract phase drops: said, and suppressed.
 std::optional<NewFile> later_revision(const Ctx& outer, const alembic::Module& module, const std::vector<const Phase*>& later) {
@@ -497,20 +518,16 @@ std::optional<NewFile> later_revision(const Ctx& outer, const alembic::Module& m
   for (int k = 0; k < 12; ++k) id += hex[(h >> (k * 4)) & 15];
   Ctx c = outer;
   c.indent = c.unit;
-  std::vector<Chunk> chunks{{0, "op.execute(" + py_str(c, "SET lock_timeout = '" + c.config.lock_timeout + "'") + ")"}};
-  bool block_open = false;
-  for (const Phase* phase : later) {
-    int level = 0;
-    if (phase->run == PhaseRun::Autocommit) {
-      if (!block_open) chunks.push_back({0, "with op.get_context().autocommit_block():"});
-      block_open = true;
-      level = 1;
-    }
-    for (const Step& st : phase->steps) {
-      auto code = step_code(c, st, false);
-      if (!code) return std::nullopt;
-      for (auto& line : *code) chunks.push_back({level, line});
-    }
+  const Chunk timeout{0, "op.execute(" + py_str(c, "SET lock_timeout = '" + c.config.lock_timeout + "'") + ")"};
+  std::vector<Chunk> chunks{timeout};
+  if (!phase_chunks(c, later, chunks)) return std::nullopt;
+  // Its downgrade() brings back what the contract dropped, when the plan says how (later_undo).
+  std::vector<Chunk> undo;
+  if (!outer.plan.later_undo.empty()) {
+    std::vector<const Phase*> phases;
+    for (const Phase& ph : outer.plan.later_undo) phases.push_back(&ph);
+    undo.push_back(timeout);
+    if (!phase_chunks(c, phases, undo)) return std::nullopt;
   }
   std::string file = std::filesystem::path(outer.analysis.migration.path).filename().string();
   std::string parent = later_parent(outer.config, outer.analysis.migration.path, *revision, id);
@@ -522,10 +539,71 @@ std::optional<NewFile> later_revision(const Ctx& outer, const alembic::Module& m
                      "# revision identifiers, used by Alembic." + e + "revision = " + py_str(c, id) + e +
                      "down_revision = " + py_str(c, parent) + e + "branch_labels = None" + e + "depends_on = None" + e + e + e +
                      "def upgrade():" + e + c.unit + join_chunks(c, chunks) + e + e + e +
-                     "# zerolock-disable-next-line missing-downgrade -- the contract phase drops what the old schema had; "
-                     "restore it from a backup or by hand" + e +
-                     "def downgrade():" + e + c.unit + "pass" + e;
+                     (undo.empty() ? "# zerolock-disable-next-line missing-downgrade -- the contract phase drops what the old schema "
+                                     "had; restore it from a backup or by hand" + e + "def downgrade():" + e + c.unit + "pass" + e
+                                   : "def downgrade():" + e + c.unit + join_chunks(c, undo) + e);
   return NewFile{id + "_zerolock_" + sanitize(later.front()->label) + ".py", text};
+}
+
+// The plan's undo_first steps in downgrade(), before the first top-level statement of it that
+// touches the rewritten statement's tables (the user's own inverse: renaming back, dropping), so
+// they run first in the reverse order; else at the start of its body. Nothing when downgrade() is
+// absent or empty (missing-downgrade is about that). Returns false when a step cannot be written.
+bool undo_first_edit(const Ctx& outer, const alembic::Module& module, std::vector<TextEdit>& edits) {
+  const Stmt* downgrade = nullptr;
+  for (const Stmt& st : module.body)
+    if (st.kind == StmtKind::Def && st.name == "downgrade") downgrade = &st;
+  if (!downgrade) return true;
+  const Stmt* first = first_code(*downgrade);
+  if (!first || (downgrade->body.size() == 1 && first->kind == StmtKind::Pass)) return true;
+  std::set<std::string> tables{SchemaDelta::fold(outer.orig->table)};
+  if (!outer.orig->new_name.empty()) tables.insert(SchemaDelta::fold(QualifiedName{outer.orig->table.schema, outer.orig->new_name}));
+  const Stmt* anchor = nullptr;
+  for (const Stmt& st : downgrade->body) {
+    if (alembic::is_docstring(st)) continue;
+    for (const Statement& s : outer.analysis.migration.statements) {
+      if (s.section != Section::Downgrade || !s.parsed || s.range.begin < st.range.begin || s.range.end > st.range.end) continue;
+      for (const Operation& op : s.parsed->ops)
+        if (tables.count(SchemaDelta::fold(op.table))) anchor = &st;
+      if (anchor) break;
+    }
+    if (anchor) break;
+  }
+  if (!anchor) anchor = first;
+  // The user's inverse that the rollback steps take the place of (renaming a column back onto the
+  // old one, which the expand phase kept): a top-level call of exactly that operation. The same
+  // column used any other way in downgrade() is beyond what this can rewrite.
+  const Stmt* replaced = nullptr;
+  if (const auto& r = outer.plan.undo_replaces) {
+    for (const Statement& s : outer.analysis.migration.statements) {
+      if (s.section != Section::Downgrade || !s.parsed) continue;
+      for (const Operation& op : s.parsed->ops) {
+        if (SchemaDelta::fold(op.table) != SchemaDelta::fold(r->table) || (op.column != r->column && op.new_name != r->column)) continue;
+        bool same = op.kind == r->kind && op.column == r->column && op.new_name == r->new_name && s.parsed->ops.size() == 1;
+        const Stmt* top = nullptr;
+        for (const Stmt& st : downgrade->body)
+          if (st.range.begin <= s.range.begin && s.range.end <= st.range.end) top = &st;
+        if (!same || replaced || !top || top->kind != StmtKind::Expr || !top->value || top->value->range != s.range) return false;
+        replaced = top;
+      }
+    }
+  }
+  if (replaced) anchor = replaced;
+  auto ind = indent_before(outer.text, anchor->range.begin);
+  if (!ind) return false;
+  Ctx c = outer;
+  c.indent = *ind;
+  std::string ins;
+  for (const Step& st : outer.plan.undo_first) {
+    auto code = step_code(c, st, false);
+    if (!code) return false;
+    for (const auto& line : *code) ins += (ins.empty() ? "" : c.eol + *ind) + line;
+  }
+  uint32_t ls = line_start(outer.text, anchor->range.begin);
+  // Not zero-width (as the lock_timeout line): a second copy of this fix in one pass conflicts.
+  if (replaced) edits.push_back({{ls, anchor->range.end}, *ind + ins});
+  else edits.push_back({{ls, anchor->range.begin}, *ind + ins + c.eol + *ind});
+  return true;
 }
 
 // The generate-downgrade plan: downgrade()'s body replaced (it only held pass / ... / raise), or a
@@ -719,6 +797,8 @@ RenderedFix render_alembic(const FixPlan& plan, const Analysis& analysis, std::s
     TextEdit e = minimal(text, c.st->range, replacement);
     if (e.range.size() > 0 || !e.new_text.empty()) edits.push_back(std::move(e));
   }
+  if (!edits.empty() && !plan.undo_first.empty() && s.section == Section::Upgrade)
+    if (!undo_first_edit(c, module, edits)) return fail("cannot write the rollback of the rewrite in downgrade()");
   if (!edits.empty())
     if (auto imp = op_import(text, module, c.eol)) edits.push_back(*imp);
   std::stable_sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) { return a.range.begin < b.range.begin; });

@@ -101,6 +101,16 @@ struct FixPlan {
   std::vector<std::string> notes; // shown with the fix (cleanup of an INVALID index, what is lost before PG 12)
   std::map<std::string, std::string> spelling;  // folded name -> as written
   std::vector<std::string> chosen_names;         // names the recipe invented
+  // The rollback of the rewrite, for formats whose file holds one (Alembic downgrade()); others
+  // ignore these. undo_first: steps the rollback must run before the user's own inverse of the
+  // statement, undoing what the rewrite adds and the original did not (a view under the old name),
+  // so that inverse still applies. undo_replaces: the user's inverse that no longer applies and
+  // that undo_first takes the place of (renaming a column back while the old one still exists).
+  // later_undo: the rollback of the later_deploy phases, bringing back what they drop; empty when
+  // that cannot be done (it is then said and suppressed).
+  std::vector<Step> undo_first;
+  std::optional<Operation> undo_replaces;
+  std::vector<Phase> later_undo;
 };
 
 // ---- Recipes and the registry ----

@@ -2,6 +2,7 @@
 // operation and facts and returns a FixPlan (see fix.h); it never decides where text goes.
 #include <algorithm>
 #include <mutex>
+#include <set>
 
 #include "fixes/fix.h"
 #include "fixes/sql_text.h"
@@ -93,6 +94,46 @@ std::optional<AddColumnText> column_spec_text(const Operation& op) {
   if (c.type.sql.empty() || (c.has_default && (c.default_sql.empty() || c.default_volatility == Volatility::Unknown)))
     return std::nullopt;
   return AddColumnText{c.type.sql, c.has_default ? c.default_sql : std::string(), false};
+}
+
+// `part` occurs in `name` between '_' separators (or the ends): "revision_id" in
+// "fk_comments_revision_id_revisions", but not "id" in "paid_at".
+bool has_name_part(const std::string& name, const std::string& part) {
+  if (part.empty()) return false;
+  for (size_t at = name.find(part); at != std::string::npos; at = name.find(part, at + 1)) {
+    bool left = at == 0 || name[at - 1] == '_';
+    bool right = at + part.size() == name.size() || name[at + part.size()] == '_';
+    if (left && right) return true;
+  }
+  return false;
+}
+
+// An unnamed constraint of an Alembic revision is named when it runs: by the naming convention of
+// the project's target_metadata when it has one (fk_<table>_<column>_<referred table>, uq_...),
+// else by PostgreSQL. A recipe that must name it (VALIDATE, USING INDEX) would otherwise rename
+// the user's constraint. The revision often says which name it gets: it drops or re-creates the
+// same constraint by name elsewhere (downgrade() re-creating what upgrade() dropped, or dropping
+// what upgrade() created). That name, when exactly one name the revision uses for a constraint
+// on this table holds the table, every column and the referred table; else nothing.
+std::optional<std::string> name_the_revision_uses(const RecipeInput& in, const Operation& op) {
+  if (in.analysis.migration.format != Format::Alembic || !op.constraint) return std::nullopt;
+  const ConstraintSpec& c = *op.constraint;
+  std::set<std::string> found;
+  for (const Statement& s : in.analysis.migration.statements) {
+    if (!s.parsed || s.parsed->error) continue;
+    for (const Operation& o : s.parsed->ops) {
+      if (o.table.name != op.table.name || o.table.schema != op.table.schema) continue;
+      std::string name;
+      if (o.kind == OpKind::DropConstraint) name = o.object.name;
+      else if (o.kind == OpKind::AddConstraint && o.constraint && o.constraint->kind == c.kind) name = o.constraint->name;
+      if (name.empty() || !has_name_part(name, op.table.name)) continue;
+      bool all = std::all_of(c.columns.begin(), c.columns.end(), [&](const std::string& col) { return has_name_part(name, col); });
+      if (c.kind == ConstraintKind::ForeignKey) all = all && has_name_part(name, c.referenced_table.name);
+      if (all) found.insert(name);
+    }
+  }
+  if (found.size() != 1) return std::nullopt;
+  return *found.begin();
 }
 
 // ---- recipes ----
@@ -263,7 +304,8 @@ std::optional<FixPlan> constraint_not_valid(const RecipeInput& in) {
   add.original_changed = true;
   add.op.constraint->not_valid = true;
   if (c.name.empty()) {
-    // PostgreSQL's own choice for a foreign key (table_col_fkey); tables' checks get table_check.
+    // The name the revision itself gives it (a naming convention), else PostgreSQL's own choice
+    // for a foreign key (table_col_fkey); tables' checks get table_check.
     std::string name = base_name(op->table) + "_";
     if (c.kind == ConstraintKind::ForeignKey) {
       for (const auto& col : c.columns) name += col + "_";
@@ -271,8 +313,16 @@ std::optional<FixPlan> constraint_not_valid(const RecipeInput& in) {
     } else {
       name += "check";
     }
-    add.op.constraint->name = sqltext::limit_name(name);
-    p.chosen_names.push_back(add.op.constraint->name);
+    if (auto own = name_the_revision_uses(in, *op)) {
+      add.op.constraint->name = *own;
+    } else {
+      add.op.constraint->name = sqltext::limit_name(name);
+      p.chosen_names.push_back(add.op.constraint->name);
+      if (in.analysis.migration.format == Format::Alembic)
+        p.notes.push_back("The constraint gets PostgreSQL's default name " + add.op.constraint->name +
+                          "; under a naming convention in target_metadata Alembic would have named it by the convention: "
+                          "check the name.");
+    }
   }
   Phase first;
   first.label = "add not valid";
@@ -309,6 +359,7 @@ std::optional<FixPlan> constraint_using_index(const RecipeInput& in) {
                         std::string("Build the unique index concurrently, then add the ") + (pk ? "primary key" : "constraint") +
                             " USING INDEX",
                         FixApplicability::Safe);
+  if (name.empty()) name = name_the_revision_uses(in, *op).value_or("");
   if (name.empty()) {
     name = base_name(op->table) + "_";
     if (pk) {
@@ -563,6 +614,47 @@ std::optional<FixPlan> rename_column(const RecipeInput& in) {
   drop.column = op->column;
   stop_sync.steps.push_back(op_step(drop));
   p.phases.push_back(std::move(stop_sync));
+  // Rolling back the expand phase: the trigger, its function and the new column go (renaming back
+  // would collide with the old column, which is still there), in place of the user's rename back.
+  Step undo_sync;
+  undo_sync.kind = StepKind::DropSyncTrigger;
+  undo_sync.op = sync.op;
+  p.undo_first.push_back(undo_sync);
+  Operation drop_new = table_op(OpKind::DropColumn, *op);
+  drop_new.column = op->new_name;
+  p.undo_first.push_back(op_step(drop_new));
+  Operation back = table_op(OpKind::RenameColumn, *op);
+  back.column = op->new_name;
+  back.new_name = op->column;
+  p.undo_replaces = back;
+  // Rolling back the contract phase: the old column comes back as a copy of the new one, kept in
+  // sync by the same trigger, so the rollback of the expand phase then applies as well.
+  Phase re_expand;
+  re_expand.label = "undo contract";
+  Step say;
+  say.kind = StepKind::Note;
+  say.text = "zerolock: " + op->column + " comes back with " + op->new_name + "'s type and values, nullable, without a default, "
+             "at the end of the column order";
+  re_expand.steps.push_back(say);
+  Operation again = table_op(OpKind::AddColumn, *op);
+  again.column = op->column;
+  again.column_spec = ColumnSpec{};
+  again.column_spec->name = op->column;
+  again.detail = "type-of:" + op->new_name;
+  re_expand.steps.push_back(op_step(again));
+  re_expand.steps.push_back(sync);
+  p.later_undo.push_back(std::move(re_expand));
+  Phase refill;
+  refill.label = "undo contract backfill";
+  refill.run = PhaseRun::Autocommit;
+  Step rb;
+  rb.kind = StepKind::BatchedBackfill;
+  rb.op = table_op(OpKind::Update, *op);
+  rb.op.column = op->column;
+  rb.backfill.value_sql = "\x01" + op->new_name + "\x01";
+  rb.backfill.pending_sql = "\x01" + op->column + "\x01 IS NULL AND \x01" + op->new_name + "\x01 IS NOT NULL";
+  refill.steps.push_back(rb);
+  p.later_undo.push_back(std::move(refill));
   p.notes.push_back("The new column is added without the old one's NOT NULL, default, indexes and constraints: add them "
                     "(safely) before the contract phase, which refuses to drop " + op->column + " while they are missing.");
   return p;
@@ -608,6 +700,15 @@ std::optional<FixPlan> rename_table(const RecipeInput& in) {
   drop.new_name = op->new_name;  // what the view showed: a rollback re-creates it
   contract.steps.push_back(op_step(drop));
   p.phases.push_back(std::move(contract));
+  // Rolling back: the view goes before the user's own rename back (which would collide with it);
+  // rolling back the contract re-creates the view. IF EXISTS: after the contract and its rollback,
+  // or before the contract, the view is there; a hand-dropped one is no reason to fail.
+  Operation unview = drop;
+  p.undo_first.push_back(op_step(unview));
+  Phase review;
+  review.label = "undo contract";
+  review.steps.push_back(op_step(view));
+  p.later_undo.push_back(std::move(review));
   p.notes.push_back("A simple view is updatable, so old code keeps reading and writing; DDL, triggers and foreign keys "
                     "naming the old table do not follow it.");
   return p;

@@ -337,6 +337,18 @@ void SchemaDelta::apply(const Operation& op, ByteRange range) {
         }
       }
       for (std::string& col : c.columns) col = fold(col);
+      if (!op.constraint->using_index.empty()) {
+        // ADD CONSTRAINT ... USING INDEX: the index becomes the constraint's own (renamed to it) and
+        // DROP CONSTRAINT drops it, so an index created here is part of the constraint from now on.
+        std::string ix = fold(op.constraint->using_index);
+        auto it = std::find_if(changes_.begin(), changes_.end(), [&](const SchemaChange& o) {
+          return o.kind == SchemaObjectKind::Index && o.created && o.name == ix;
+        });
+        if (it != changes_.end()) {
+          if (c.columns.empty()) c.columns = it->columns;
+          changes_.erase(it);
+        }
+      }
       toggle(std::move(c));
       break;
     }

@@ -34,15 +34,19 @@ CASES = os.path.join(ROOT, "tests", "fixtures", "alembic", "rewrites")
 PYTHON = os.environ.get("ZEROLOCK_ALEMBIC_PYTHON", "/usr/bin/python3")
 ALEMBIC_VERSION = "1.8"
 
-ENV_PY = '''import os
+ENV_PY = '''import json
+import os
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import MetaData, create_engine
 from sqlalchemy.pool import NullPool
 
+# A case's "naming_convention": the target_metadata's, which Alembic applies to unnamed constraints.
+naming = json.loads(os.environ.get("ZEROLOCK_ALEMBIC_NAMING") or "null")
 engine = create_engine(os.environ["ZEROLOCK_ALEMBIC_URL"], poolclass=NullPool)
 with engine.connect() as connection:
-    context.configure(connection=connection, transaction_per_migration=True)
+    context.configure(connection=connection, transaction_per_migration=True,
+                      target_metadata=MetaData(naming_convention=naming) if naming else None)
     with context.begin_transaction():
         context.run_migrations()
 '''
@@ -108,11 +112,18 @@ def rewrite_case(name, args, problems):
         new_errors = {r for r, s in after if s == "error"} - {r for r, s in before if s == "error"}
         if new_errors:
             problems.append("new error-level findings: " + ", ".join(sorted(new_errors)))
+        # The rewritten downgrade() must still be the inverse of the rewritten upgrade().
+        inverse = "downgrade-not-inverse"
+        if sum(r == inverse for r, _ in after) > sum(r == inverse for r, _ in before):
+            problems.append(f"{inverse} is new on the result")
         for f in files:
             if f != source:
-                errors = [r for r, s in findings(args.zerolock, os.path.join(work, f)) if s == "error"]
+                got = findings(args.zerolock, os.path.join(work, f))
+                errors = [r for r, s in got if s == "error"]
                 if errors:
                     problems.append(f"{f}: error-level findings {errors}")
+                if any(r == inverse for r, _ in got):
+                    problems.append(f"{f}: {inverse}")
         fix(args.zerolock, path, meta.get("unsafe", False))
         again = {f: open(os.path.join(work, f)).read() for f in sorted(os.listdir(work)) if f.endswith(".py")}
         if again != files:
@@ -125,7 +136,7 @@ def rewrite_case(name, args, problems):
 class Project:
     """A throwaway Alembic project: alembic.ini, env.py, the revisions given."""
 
-    def __init__(self, revisions):
+    def _make(self, revisions):
         self.dir = tempfile.mkdtemp(prefix="zl-alembic-proj-")
         os.makedirs(os.path.join(self.dir, "versions"))
         with open(os.path.join(self.dir, "alembic.ini"), "w") as f:
@@ -136,6 +147,10 @@ class Project:
             with open(os.path.join(self.dir, "versions", name), "w") as f:
                 f.write(text)
 
+    def __init__(self, revisions, naming=None):
+        self.naming = naming
+        self._make(revisions)
+
     def alembic(self, db, command, target):
         """`alembic upgrade|downgrade TARGET`, run in this process (Alembic's own command API, the
         one its CLI calls) so SQLAlchemy is imported once; returns the error, or None."""
@@ -143,6 +158,7 @@ class Project:
         from alembic.config import Config
         os.environ["ZEROLOCK_ALEMBIC_URL"] = (f"postgresql+psycopg2://{os.environ.get('PGUSER', 'postgres')}@/{db}"
                                               f"?host={os.environ['PGHOST']}&port={os.environ.get('PGPORT', '5432')}")
+        os.environ["ZEROLOCK_ALEMBIC_NAMING"] = json.dumps(self.naming) if self.naming else ""
         import warnings
         from sqlalchemy.exc import SAWarning
         try:
@@ -174,6 +190,14 @@ def data(prove, db):
     return {t: h for t, h in prove.data_hash(db).items() if t != "alembic_version"}
 
 
+def revision_id(text):
+    import ast
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["revision"]:
+            return node.value.value
+    raise RuntimeError("no revision id")
+
+
 def prove_pg(name, files, meta, base, prove, problems, timings):
     original = {"base.py": base, name + ".py": open(os.path.join(CASES, name + ".py")).read()}
     rewritten = dict(files)
@@ -182,7 +206,8 @@ def prove_pg(name, files, meta, base, prove, problems, timings):
     for db in (db_a, db_b):
         prove.admin(f"DROP DATABASE IF EXISTS {db}")
         prove.admin(f"CREATE DATABASE {db} TEMPLATE zl_al_template")
-    pa, pb = Project(original), Project(rewritten)
+    naming = meta.get("naming_convention")
+    pa, pb = Project(original, naming), Project(rewritten, naming)
     try:
         t0 = time.monotonic()
         err_a = pa.alembic(db_a, "upgrade", "head")
@@ -212,6 +237,32 @@ def prove_pg(name, files, meta, base, prove, problems, timings):
             return
         if prove.schema_dump(db_b, None, False) != empty_dump(prove):
             problems.append("downgrade base left schema objects behind")
+        if len(files) > 1:
+            # The rollbacks of an expand/contract rewrite: (1) before the later revision ships (the
+            # expand phase deployed, the contract not yet): the rewritten revision alone, then
+            # downgrade base; (2) the later revision rolled back alone: the expand phase's schema
+            # (column order aside: a column brought back comes last) and data again, then downgrade base.
+            revision = revision_id(files[name + ".py"])
+            expand = None
+            for step, (command, target) in enumerate((("upgrade", revision), ("downgrade", "base"), ("upgrade", "head"),
+                                                      ("downgrade", revision), ("downgrade", "base"))):
+                err = pb.alembic(db_b, command, target)
+                if err:
+                    problems.append(f"{command} {target} (rollback check {step + 1}) failed: {err}")
+                    return
+                if target == "base" and prove.schema_dump(db_b, None, False) != empty_dump(prove):
+                    problems.append(f"{command} {target} (rollback check {step + 1}) left schema objects behind")
+                if target == revision:
+                    state = (prove.schema_dump(db_b, normalise, True), data(prove, db_b))
+                    if expand is None:
+                        expand = state
+                    elif state[0] != expand[0]:
+                        import difflib
+                        diff = "\n".join(difflib.unified_diff(expand[0].splitlines(), state[0].splitlines(), "expand",
+                                                              "contract rolled back", lineterm=""))
+                        problems.append("rolling back the later revision does not give the expand phase's schema:\n" + diff)
+                    elif state[1] != expand[1]:
+                        problems.append("rolling back the later revision does not give the expand phase's data")
         err = pb.alembic(db_b, "upgrade", "head")
         if err:
             problems.append(f"upgrade after downgrade failed: {err}")
@@ -236,19 +287,22 @@ def corpus_sweep(zerolock, corpus):
         shutil.copytree(corpus, tree)
         files = sorted(os.path.join(d, f) for d, _, fs in os.walk(tree) for f in fs if f.endswith(".py"))
 
-        def count(paths):
+        inverse = collections.defaultdict(dict)  # downgrade-not-inverse per file, before and after
+
+        def count(paths, when):
             out = subprocess.run([zerolock, "check", "--no-config", "--alembic-version", ALEMBIC_VERSION, "--format", "json", "-q"]
                                  + paths, capture_output=True, text=True)
             c = collections.Counter()
             for f in json.loads(out.stdout)["files"]:
                 for d in f["diagnostics"]:
                     c[d["rule"]] += 1
+                inverse[f["path"]][when] = sum(d["rule"] == "downgrade-not-inverse" for d in f["diagnostics"])
             return c
 
         def snapshot():
             return {os.path.join(d, f): open(os.path.join(d, f), "rb").read() for d, _, fs in os.walk(tree) for f in fs}
 
-        before = count(files)
+        before = count(files, 0)
         original = snapshot()
         out = subprocess.run([zerolock, "fix", "--no-config", "--alembic-version", ALEMBIC_VERSION, "-q", "--unsafe"] + files,
                              capture_output=True, text=True)
@@ -288,7 +342,11 @@ def corpus_sweep(zerolock, corpus):
                 py_compile.compile(p, cfile=os.path.join(work, "x.pyc"), doraise=True)
             except py_compile.PyCompileError as e:
                 problems.append(f"{os.path.relpath(p, tree)} is not valid Python after {runs} runs: {str(e).strip()[:200]}")
-        after = count(sorted(p for p in twice if p.endswith(".py")))
+        after = count(sorted(p for p in twice if p.endswith(".py")), 1)
+        # A rewrite must leave downgrade() the inverse of the rewritten upgrade().
+        for path, n in sorted(inverse.items()):
+            if n.get(1, 0) > n.get(0, 0):
+                problems.append(f"{os.path.relpath(path, tree) if os.path.isabs(path) else path}: downgrade-not-inverse is new")
         print(f"corpus: {len(files)} revisions, {len(changed)} rewritten, {len(new)} new revision files; "
               f"findings {sum(before.values())} -> {sum(after.values())}")
         for rule in sorted(set(before) | set(after)):

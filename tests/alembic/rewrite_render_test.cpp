@@ -114,6 +114,25 @@ TEST(AlembicRender, LockTimeoutGoesToTheStartOfTheFunctionOnce) {
   EXPECT_FALSE(fires(out, version("1.8"), "missing-lock-timeout"));
 }
 
+// upgrade() and downgrade() run in separate sessions: upgrade()'s SET lock_timeout does not cover
+// downgrade() (it used to, which hid missing-lock-timeout there).
+TEST(AlembicRender, LockTimeoutOfUpgradeIsNotInForceInDowngrade) {
+  std::string text = std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.add_column(\"users\", sa.Column(\"bio\", sa.Text()))\n\n\n"
+                     "def downgrade():\n"
+                     "    op.drop_column(\"users\", \"bio\")\n";
+  Config config = version("1.8");
+  int in_downgrade = 0;
+  Analysis a = analyse(text, config);
+  for (const Diagnostic& d : a.diagnostics)
+    in_downgrade += d.rule == "missing-lock-timeout" && d.range.begin > text.find("def downgrade");
+  EXPECT_EQ(in_downgrade, 1);
+  std::string out = fixed(text, config);
+  EXPECT_NE(out.find("def downgrade():\n    op.execute(\"SET lock_timeout = '5s'\")\n    op.drop_column("), std::string::npos) << out;
+}
+
 TEST(AlembicRender, ForeignKeyNotValidThenValidateInItsOwnTransaction) {
   std::string text = std::string(kHead) +
                      "def upgrade():\n"
@@ -129,6 +148,143 @@ TEST(AlembicRender, ForeignKeyNotValidThenValidateInItsOwnTransaction) {
                      "        op.execute(\"ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey\")\n");
 }
 
+// The revision names the constraint elsewhere (a naming convention: downgrade() drops it by the
+// name Alembic gives it): the rewrite keeps that name, or downgrade() would no longer find it.
+TEST(AlembicRender, UnnamedForeignKeyKeepsTheNameTheRevisionUses) {
+  std::string text = std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.create_foreign_key(None, \"orders\", \"users\", [\"user_id\"], [\"id\"])\n\n\n"
+                     "def downgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.drop_constraint(\"fk_orders_user_id_users\", \"orders\")\n";
+  Config config = version("1.8");
+  EXPECT_FALSE(fires(text, config, "downgrade-not-inverse"));
+  std::string out = fixed(text, config);
+  EXPECT_EQ(out, std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.create_foreign_key(\"fk_orders_user_id_users\", \"orders\", \"users\", [\"user_id\"], [\"id\"], "
+                     "postgresql_not_valid=True)\n"
+                     "    with op.get_context().autocommit_block():\n"
+                     "        op.execute(\"ALTER TABLE orders VALIDATE CONSTRAINT fk_orders_user_id_users\")\n\n\n"
+                     "def downgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.drop_constraint(\"fk_orders_user_id_users\", \"orders\")\n");
+  EXPECT_FALSE(fires(out, config, "downgrade-not-inverse"));
+  EXPECT_FALSE(fires(out, config, "adding-foreign-key"));
+  // Two names that could be it (another referred table is not one): no guess, PostgreSQL's name.
+  std::string two = text + "    op.drop_constraint(\"fk_orders_user_id_users_old\", \"orders\")\n"
+                           "    op.drop_constraint(\"fk_orders_user_id_accounts\", \"orders\")\n";
+  EXPECT_NE(fixed(two, config).find("op.create_foreign_key(\"orders_user_id_fkey\""), std::string::npos);
+}
+
+// downgrade() re-creating a unique constraint as the rewrite writes it (index built concurrently,
+// then ADD CONSTRAINT ... USING INDEX): the index is the constraint's, so upgrade()'s drop of the
+// constraint is undone and no index is left over.
+TEST(AlembicRender, UniqueUsingIndexInDowngradeIsTheInverseOfTheDrop) {
+  std::string text = std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.drop_constraint(\"uq_users_email\", \"users\", type_=\"unique\")\n\n\n"
+                     "def downgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.create_unique_constraint(\"uq_users_email\", \"users\", [\"email\"])\n";
+  Config config = version("1.8");
+  std::string out = fixed(text, config);
+  EXPECT_NE(out.find("        op.create_index(\"uq_users_email\", \"users\", [\"email\"], unique=True, postgresql_concurrently=True)\n"
+                     "        op.execute(\"ALTER TABLE users ADD CONSTRAINT uq_users_email UNIQUE USING INDEX uq_users_email\")\n"),
+            std::string::npos)
+      << out;
+  EXPECT_FALSE(fires(out, config, "downgrade-not-inverse"));
+  // The index alone (no constraint taking it) is still a leftover.
+  std::string index_only = text.substr(0, text.find("    op.create_unique_constraint")) +
+                           "    op.create_index(\"uq_users_email\", \"users\", [\"email\"], unique=True)\n";
+  EXPECT_TRUE(fires(index_only, config, "downgrade-not-inverse"));
+}
+
+// rename-table: downgrade() drops the view under the old name before the user's rename back (which
+// would collide with it); the contract revision's downgrade() re-creates the view.
+TEST(AlembicRender, RenameTableDowngradeDropsTheViewFirst) {
+  std::string text = std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.rename_table(\"events\", \"audit_events\")\n"
+                     "    op.add_column(\"users\", sa.Column(\"bio\", sa.Text()))\n\n\n"
+                     "def downgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.drop_column(\"users\", \"bio\")\n"
+                     "    op.rename_table(\"audit_events\", \"events\")\n";
+  Config config = version("1.8");
+  FixAllResult all;
+  std::string out = fixed(text, config, true, &all);
+  EXPECT_NE(out.find("def downgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.drop_column(\"users\", \"bio\")\n"
+                     "    op.execute(\"DROP VIEW IF EXISTS events\")\n"
+                     "    op.rename_table(\"audit_events\", \"events\")\n"),
+            std::string::npos)
+      << out;
+  EXPECT_FALSE(fires(text, config, "downgrade-not-inverse"));
+  EXPECT_FALSE(fires(out, config, "downgrade-not-inverse"));
+  ASSERT_EQ(all.new_files.size(), 1u);
+  const std::string& contract = all.new_files[0].text;
+  EXPECT_NE(contract.find("def upgrade():\n"
+                          "    op.execute(\"SET lock_timeout = '5s'\")\n"
+                          "    op.execute(\"DROP VIEW IF EXISTS events\")\n\n\n"
+                          "def downgrade():\n"
+                          "    op.execute(\"SET lock_timeout = '5s'\")\n"
+                          "    op.execute(\"CREATE VIEW events AS SELECT * FROM audit_events\")\n"),
+            std::string::npos)
+      << contract;
+  EXPECT_EQ(contract.find("zerolock-disable"), std::string::npos) << contract;
+  EXPECT_FALSE(fires(contract, config, "missing-downgrade"));
+  EXPECT_FALSE(fires(contract, config, "downgrade-not-inverse"));
+  EXPECT_EQ(fixed(out, config, true), out);  // idempotent
+}
+
+// rename-column: the user's rename back would collide with the old column (still there until the
+// contract ships): downgrade() drops the trigger, its function and the new column in its place and
+// keeps the rest; the contract revision's downgrade() brings the old column back, synced and filled.
+TEST(AlembicRender, RenameColumnDowngradeDropsWhatTheExpandAdded) {
+  std::string text = std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.add_column(\"users\", sa.Column(\"bio\", sa.Text()))\n"
+                     "    op.alter_column(\"users\", \"name\", new_column_name=\"full_name\")\n\n\n"
+                     "def downgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.alter_column(\"users\", \"full_name\", new_column_name=\"name\")  # back\n"
+                     "    op.drop_column(\"users\", \"bio\")\n";
+  Config config = version("1.8");
+  FixAllResult all;
+  std::string out = fixed(text, config, true, &all);
+  EXPECT_NE(out.find("def downgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.execute(\"DROP TRIGGER IF EXISTS users_name_zerolock_sync ON users\")\n"
+                     "    op.execute(\"DROP FUNCTION IF EXISTS users_name_zerolock_sync()\")\n"
+                     "    op.drop_column(\"users\", \"full_name\")  # back\n"
+                     "    op.drop_column(\"users\", \"bio\")\n"),
+            std::string::npos)
+      << out;
+  EXPECT_FALSE(fires(out, config, "renaming-column"));
+  ASSERT_EQ(all.new_files.size(), 1u);
+  const std::string& contract = all.new_files[0].text;
+  size_t down = contract.find("def downgrade():\n    op.execute(\"SET lock_timeout = '5s'\")\n");
+  ASSERT_NE(down, std::string::npos) << contract;
+  EXPECT_NE(contract.find("EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s', 'users'::regclass, 'name', t)", down), std::string::npos);
+  EXPECT_NE(contract.find("CREATE OR REPLACE TRIGGER users_name_zerolock_sync", down), std::string::npos);
+  EXPECT_NE(contract.find("    with op.get_context().autocommit_block():\n", down), std::string::npos);
+  EXPECT_NE(contract.find("op.execute(\"CALL zerolock_backfill_users_name()\")", down), std::string::npos);
+  EXPECT_EQ(contract.find("zerolock-disable"), std::string::npos) << contract;
+  EXPECT_EQ(fixed(out, config, true), out);  // idempotent
+  // The column used another way in downgrade() (inside a batch): no rewrite rather than a wrong one.
+  std::string batch = text + "    with op.batch_alter_table(\"users\") as batch_op:\n"
+                             "        batch_op.alter_column(\"full_name\", nullable=True)\n";
+  EXPECT_NE(fixed(batch, config, true).find("new_column_name=\"full_name\")"), std::string::npos);
+  EXPECT_TRUE(fires(fixed(batch, config, true), config, "renaming-column"));
+}
+
 TEST(AlembicRender, GeneratedDowngradeWhenMissing) {
   std::string text = std::string(kHead) +
                      "def upgrade() -> None:\n"
@@ -139,7 +295,9 @@ TEST(AlembicRender, GeneratedDowngradeWhenMissing) {
   std::string safe_only = fixed(text, config);
   EXPECT_EQ(safe_only.find("def downgrade"), std::string::npos);  // rolling back drops data: unsafe
   std::string out = fixed(text, config, true);
+  // The lock_timeout upgrade() sets is not in force when downgrade() runs: it gets its own.
   EXPECT_NE(out.find("\n\n\ndef downgrade() -> None:\n"
+                     "    op.execute(\"SET lock_timeout = '5s'\")\n"
                      "    op.drop_table(\"tags\")\n"
                      "    op.drop_column(\"users\", \"bio\")\n"),
             std::string::npos)
