@@ -394,7 +394,25 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
   // after its changeSet; those changes move, as written, to <id>-rest after the rewrite's
   // changeSets (liquibase_split.cpp), so everything runs in the order written. What stays is the
   // changeSet up to the change: alone there when it was the first.
-  const bool split = !last && !L.moved.empty();
+  bool split = !last && !L.moved.empty();
+  if (split) {
+    // What keeps a changeSet whole: one explicit rollback for changes that would end up in two
+    // changeSets (which part undoes which is not known); preconditions (and modifySql), which hold
+    // for the whole changeSet (copying them or not both change what runs).
+    std::string whole;
+    if (explicit_rollback) whole = "its changeSet has other changes and a rollback of its own; split the changeSet first";
+    if (tree) {
+      for (const Node& c : site.cs->children)
+        if (c.name == "preConditions" || c.name == "modifySql") whole = "its changeSet has " + c.name + "; split the changeSet first";
+    } else if (lower(std::string(text.substr(unit->range.begin, unit->range.size()))).find("--precondition") != std::string::npos) {
+      whole = "its changeset has preconditions; split the changeset first";
+    }
+    // A change rewritten in place keeps its changeSet unsplit then, as before the split existed:
+    // the later phases follow the changeSet (the changes after it run before them). A change that
+    // would move out is refused.
+    if (!whole.empty() && !L.any_in_place) return refuse(whole);
+    if (!whole.empty()) split = false;
+  }
   std::vector<const Statement*> kept_statements, moved_after;
   bool past_change = false;
   for (const Statement* st : unit_statements) {
@@ -405,19 +423,7 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
   uint32_t split_at = !split ? static_cast<uint32_t>(text.size())
                       : tree ? site.changes[site.index + 1]->range.begin
                              : (moved_after.empty() ? unit->range.end : moved_after.front()->range.begin);
-  if (split) {
-    // One explicit rollback for changes that end up in two changeSets: which part undoes which is
-    // not known.
-    if (explicit_rollback) return refuse("its changeSet has other changes and a rollback of its own; split the changeSet first");
-    // Preconditions (and modifySql) hold for the whole changeSet: copying or not both change what runs.
-    if (tree) {
-      for (const Node& c : site.cs->children)
-        if (c.name == "preConditions" || c.name == "modifySql") return refuse("its changeSet has " + c.name + "; split the changeSet first");
-    } else if (lower(std::string(text.substr(unit->range.begin, unit->range.size()))).find("--precondition") != std::string::npos) {
-      return refuse("its changeset has preconditions; split the changeset first");
-    }
-    sole = kept_statements.size() == 1;
-  }
+  if (split) sole = tree ? site.index == 0 : kept_statements.size() == 1;
   bool takeover = sole && !L.any_in_place && !L.moved.empty();
   bool moving_out = !takeover && !L.any_in_place && !L.moved.empty();
   bool replaces_change = !keep_element && (takeover || L.any_in_place);
@@ -445,7 +451,17 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       if (k == "context" || k == "contexts" || k == "labels" || k == "dbms") copied.emplace_back(k, v);
   }
   if (id.empty() || author.empty()) return refuse("the changeSet has no id or author");
-  const std::string rest_id = split ? unique_id(R.ids, id + "-rest") : std::string();
+  // A changeSet split off before (<x>-rest, <x>-rest-N) that is split again: <x>-rest-2, -3 ...
+  // rather than <x>-rest-rest.
+  auto rest_base = [](const std::string& id) {
+    std::string base = id;
+    size_t end = base.size();
+    while (end > 0 && std::isdigit(static_cast<unsigned char>(base[end - 1]))) --end;
+    if (end < base.size() && end > 0 && base[end - 1] == '-') base.resize(end - 1);  // -N
+    if (base.size() > 5 && base.compare(base.size() - 5, 5, "-rest") == 0) return base.substr(0, base.size() - 5);
+    return id;
+  };
+  const std::string rest_id = split ? unique_id(R.ids, rest_base(id) + "-rest") : std::string();
 
   // The rollback the original changeSet needs after the edit (nullopt: leave it as it is).
   std::optional<std::vector<std::string>> cs_rollback;

@@ -45,13 +45,21 @@ std::optional<std::string> rest_changeset_opening(std::string_view text, const l
                                                   const std::string& member_indent) {
   const std::string& eol = st.eol;
   if (st.format == Format::LiquibaseXml) {
-    // The start tag as written (attribute order, quotes, line breaks), the id lengthened in place.
+    // The start tag as written (attribute order, quotes, line breaks), with the new id.
     const liquibase::Attr* id = cs.attr("id");
     if (!id || cs.head.end <= cs.head.begin || text[cs.head.begin] != '<' || text[cs.head.end - 1] != '>' ||
-        id->value_range.end > cs.head.end || rest_id.compare(0, old_id.size(), old_id) != 0)
+        id->value_range.begin < cs.head.begin || id->value_range.end > cs.head.end)
       return std::nullopt;
-    std::string tag(text.substr(cs.head.begin, id->value_range.end - cs.head.begin));
-    tag += rest_id.substr(old_id.size());  // "-rest": nothing to escape
+    // The id as written when it starts the new one (entities kept), else escaped.
+    std::string_view written = text.substr(id->value_range.begin, id->value_range.size());
+    std::string value;
+    if (rest_id.compare(0, old_id.size(), old_id) == 0) {
+      value = std::string(written) + rest_id.substr(old_id.size());
+    } else {
+      for (char c : rest_id) value += c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '"' ? "&quot;" : c == '\'' ? "&apos;" : std::string(1, c);
+    }
+    std::string tag(text.substr(cs.head.begin, id->value_range.begin - cs.head.begin));
+    tag += value;
     tag += text.substr(id->value_range.end, cs.head.end - id->value_range.end);
     return tag + (comment.empty() ? "" : eol + member_indent + "<!-- " + comment + " -->");
   }
