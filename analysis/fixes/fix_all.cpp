@@ -24,7 +24,8 @@ FixAllResult fix_all(const std::string& path, std::string_view text, const Confi
                      StatementCache& cache) {
   FixAllResult result;
   result.text = std::string(text);
-  constexpr int kMaxPasses = 8;
+  // A Liquibase changeSet with N changes to rewrite is split once a pass (liquibase_split.cpp).
+  constexpr int kMaxPasses = 256;
   for (int pass = 0; pass < kMaxPasses; ++pass) {
     DocumentInput input;
     input.path = path;

@@ -32,6 +32,18 @@ std::vector<std::string> single_quoted_bodies(std::vector<std::string> v) {
   return v;
 }
 
+// `--rollback` lines of one statement (one line per line of it).
+std::string rollback_lines(const std::string& q, const std::string& eol) {
+  std::string out, full = q + ";";
+  size_t at = 0;
+  while (true) {
+    size_t nl = full.find('\n', at);
+    out += "--rollback " + full.substr(at, nl == std::string::npos ? std::string::npos : nl - at) + eol;
+    if (nl == std::string::npos) return out;
+    at = nl + 1;
+  }
+}
+
 }  // namespace
 
 FormattedSqlEdits formatted_sql_edits(FormattedSqlInput in) {
@@ -78,15 +90,32 @@ FormattedSqlEdits formatted_sql_edits(FormattedSqlInput in) {
     return std::any_of(v.begin(), v.end(), [](const std::string& q) { return q.find('$') != std::string::npos; });
   };
   if (has_dollar(pre) || (cs_rollback && has_dollar(*cs_rollback))) need_no_split = true;
+  // Split (liquibase_split.cpp): [kept_end, unit end) is replaced by the end of this changeset,
+  // the new changesets, and the changeset <id>-rest holding text[copy_from, unit end).
+  const bool split = !in.moved_after.empty();
+  uint32_t kept_end = 0, copy_from = 0;
+  if (split) {
+    kept_end = copy_from = line_end(text, s.range.end);
+    if (!only_space(text.substr(s.range.end, kept_end - s.range.end))) return refuse("cannot split the changeset: text after the statement");
+    if (kept_end < text.size() && text[kept_end] == '\r') ++kept_end;
+    if (kept_end < text.size() && text[kept_end] == '\n') ++kept_end;
+    copy_from = kept_end;
+  }
   if (moving_out) {
     edits.clear();
     uint32_t b = s.range.begin, e = s.range.end;
     uint32_t ls = line_start(text, b), le = line_end(text, e);
-    if (only_space(text.substr(ls, b - ls)) && only_space(text.substr(e, le - e))) {
+    bool whole_lines = only_space(text.substr(ls, b - ls)) && only_space(text.substr(e, le - e));
+    if (whole_lines) {
       b = ls, e = le;
       if (e < text.size() && text[e] == '\n') ++e;
     }
-    edits.push_back({{b, e}, ""});
+    if (!split) {
+      edits.push_back({{b, e}, ""});
+    } else {
+      if (!whole_lines) return refuse("cannot split the changeset: the statement shares its lines");
+      kept_end = b;
+    }
   }
   // Header attributes of the original changeset.
   std::string header_add;
@@ -97,6 +126,7 @@ FormattedSqlEdits formatted_sql_edits(FormattedSqlInput in) {
   }
   if (need_no_split && header.find("splitStatements:") == std::string_view::npos) header_add += " splitStatements:false";
   if (!header_add.empty()) edits.push_back({{unit->header.end, unit->header.end}, header_add});
+  std::string kept_rollback;  // split: the --rollback lines of the changeset that keeps the change
   if (cs_rollback) {
     // Replace the changeset's --rollback lines (sole statement) or add them after the statement.
     std::string rb;
@@ -130,7 +160,9 @@ FormattedSqlEdits formatted_sql_edits(FormattedSqlInput in) {
       }
       pos = next;
     }
-    if (!placed) {
+    if (split) {
+      kept_rollback = rb;
+    } else if (!placed) {
       uint32_t at = line_end(text, s.range.end);
       at = at < text.size() ? at + 1 : at;
       edits.push_back({{at, at}, (at == text.size() && (text.empty() || text.back() != '\n') ? eol : "") + rb});
@@ -172,7 +204,31 @@ FormattedSqlEdits formatted_sql_edits(FormattedSqlInput in) {
       add += eol;
     }
   }
-  if (!add.empty()) {
+  if (split) {
+    // --changeset author:<id>-rest with the header's attributes as written.
+    std::string head(header);
+    size_t at_name = head.find(unit->name);
+    if (at_name == std::string::npos) return refuse("cannot copy the changeset header");
+    head.replace(at_name, unit->name.size(), author + ":" + in.rest_id);
+    uint32_t unit_end = unit->range.end;
+    // Its --rollback lines go after its last statement (before blank lines and comments that
+    // precede the next changeset).
+    uint32_t rb_at = line_end(text, in.moved_after.back()->range.end);
+    if (rb_at < text.size() && text[rb_at] == '\r') ++rb_at;
+    if (rb_at < text.size() && text[rb_at] == '\n') ++rb_at;
+    if (rb_at > unit_end || copy_from > rb_at) return refuse("cannot split the changeset");
+    std::string rest_rb;
+    if (in.rest_rollback) {
+      if (in.rest_rollback->empty()) rest_rb = "--rollback -- nothing to undo" + eol;
+      for (const std::string& q : single_quoted_bodies(*in.rest_rollback)) rest_rb += rollback_lines(q, eol);
+    }
+    std::string moved(text.substr(copy_from, rb_at - copy_from));
+    if (!moved.empty() && moved.back() != '\n') moved += eol;  // the last statement ended the file
+    std::string tail = kept_rollback + eol + add + head + eol + "--comment: zerolock: the statements after the rewritten one of changeset " +
+                       id + ", split off to run after the rewrite" + eol + moved + rest_rb +
+                       std::string(text.substr(rb_at, unit_end - rb_at));
+    edits.push_back({{kept_end, unit_end}, tail});
+  } else if (!add.empty()) {
     uint32_t at = unit->range.end;
     std::string prefix;
     if (at == text.size()) {

@@ -268,9 +268,10 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       R.ids.insert(colon == std::string::npos ? u.name : u.name.substr(colon + 1));
     }
   }
-  const bool sole = tree ? site.changes.size() == 1 : unit_statements.size() == 1;
+  bool sole = tree ? site.changes.size() == 1 : unit_statements.size() == 1;
   // Moving a change out puts it after the changes that follow it: only index builds/drops may
-  // follow (their order does not matter; they are moved out in turn).
+  // follow (their order does not matter; they are moved out in turn). Other changes that follow
+  // are split off into a changeSet of their own after the rewrite (see `split` below).
   bool last = true;
   if (tree) {
     for (size_t k = site.index + 1; k < site.changes.size(); ++k)
@@ -389,11 +390,45 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
     return refuse("nothing to write");
   // takeover: the changeSet becomes the first moved group; moving_out: the change leaves a
   // changeSet that keeps other changes; replaces_change: the change's text is replaced in place.
+  // Split: changes other than index builds follow the change and the rewrite writes changeSets
+  // after its changeSet; those changes move, as written, to <id>-rest after the rewrite's
+  // changeSets (liquibase_split.cpp), so everything runs in the order written. What stays is the
+  // changeSet up to the change: alone there when it was the first.
+  bool split = !last && !L.moved.empty();
+  if (split) {
+    // What keeps a changeSet whole: one explicit rollback for changes that would end up in two
+    // changeSets (which part undoes which is not known); preconditions (and modifySql), which hold
+    // for the whole changeSet (copying them or not both change what runs).
+    std::string whole;
+    if (explicit_rollback) whole = "its changeSet has other changes and a rollback of its own; split the changeSet first";
+    if (tree) {
+      for (const Node& c : site.cs->children)
+        if (c.name == "preConditions" || c.name == "modifySql") whole = "its changeSet has " + c.name + "; split the changeSet first";
+    } else if (lower(std::string(text.substr(unit->range.begin, unit->range.size()))).find("--precondition") != std::string::npos) {
+      whole = "its changeset has preconditions; split the changeset first";
+    }
+    // A change rewritten in place keeps its changeSet unsplit then, as before the split existed:
+    // the later phases follow the changeSet (the changes after it run before them). A change that
+    // would move out is refused.
+    if (!whole.empty() && !L.any_in_place) return refuse(whole);
+    if (!whole.empty()) split = false;
+  }
+  std::vector<const Statement*> kept_statements, moved_after;
+  bool past_change = false;
+  for (const Statement* st : unit_statements) {
+    (past_change && split ? moved_after : kept_statements).push_back(st);
+    past_change = past_change || st == &s;
+  }
+  // Where the moved changes start (the first one's element in a tree changelog).
+  uint32_t split_at = !split ? static_cast<uint32_t>(text.size())
+                      : tree ? site.changes[site.index + 1]->range.begin
+                             : (moved_after.empty() ? unit->range.end : moved_after.front()->range.begin);
+  if (split) sole = tree ? site.index == 0 : kept_statements.size() == 1;
   bool takeover = sole && !L.any_in_place && !L.moved.empty();
   bool moving_out = !takeover && !L.any_in_place && !L.moved.empty();
   bool replaces_change = !keep_element && (takeover || L.any_in_place);
   if (moving_out) {
-    if (!last) return refuse("other changes (not index builds) follow it in its changeSet; split the changeSet first");
+    if (!last && !split) return refuse("other changes (not index builds) follow it in its changeSet; split the changeSet first");
     // The first change never leaves (the changeSet never ends up empty; once alone it is taken over).
     if (tree ? site.index == 0 : unit_statements.front() == &s) return refuse("the changes after it go first");
     if (explicit_rollback) return refuse("its changeSet has other changes and a rollback of its own; split the changeSet first");
@@ -416,6 +451,17 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       if (k == "context" || k == "contexts" || k == "labels" || k == "dbms") copied.emplace_back(k, v);
   }
   if (id.empty() || author.empty()) return refuse("the changeSet has no id or author");
+  // A changeSet split off before (<x>-rest, <x>-rest-N) that is split again: <x>-rest-2, -3 ...
+  // rather than <x>-rest-rest.
+  auto rest_base = [](const std::string& id) {
+    std::string base = id;
+    size_t end = base.size();
+    while (end > 0 && std::isdigit(static_cast<unsigned char>(base[end - 1]))) --end;
+    if (end < base.size() && end > 0 && base[end - 1] == '-') base.resize(end - 1);  // -N
+    if (base.size() > 5 && base.compare(base.size() - 5, 5, "-rest") == 0) return base.substr(0, base.size() - 5);
+    return id;
+  };
+  const std::string rest_id = split ? unique_id(R.ids, rest_base(id) + "-rest") : std::string();
 
   // The rollback the original changeSet needs after the edit (nullopt: leave it as it is).
   std::optional<std::vector<std::string>> cs_rollback;
@@ -427,23 +473,35 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
     cs_rollback = groups.front().rollback;
   } else if (sole && replaces_change) {
     cs_rollback = L.in_place_rollback;  // the changeSet now does what the rewrite does
-  } else if (adds_sql && !explicit_rollback && unit->irreversible.empty() && format != Format::LiquibaseSql) {
-    // A sql change joins changes Liquibase rolled back by itself: write their inverse explicitly.
+  } else {
+    // A sql change joins changes Liquibase rolled back by itself: write their inverse explicitly
+    // (of the changes that stay, when the changeSet is split). Formatted SQL has no automatic
+    // rollback: a changeset that is split gets the inverse when zerolock knows it, else none (as before).
+    const bool tree_needs = adds_sql && !explicit_rollback && format != Format::LiquibaseSql &&
+                            std::none_of(unit->irreversible.begin(), unit->irreversible.end(),
+                                         [&](const auto& ir) { return ir.second.begin < split_at; });
+    const bool sql_split = split && format == Format::LiquibaseSql;
     std::vector<std::string> rb;
-    for (const Statement* st : unit_statements) {
+    bool known = true;
+    for (const Statement* st : kept_statements) {
       std::vector<std::string> mine;
       if (st == &s && L.any_in_place) {
         mine = L.in_place_rollback;
+      } else if (st == &s && moving_out) {
+        continue;  // it left the changeSet
+      } else if (!st->parsed || st->parsed->error) {
+        known = false;
       } else {
         for (const Operation& op : st->parsed->ops) {
           auto inv = lbfix::inverse_sql(op);
-          if (!inv) return refuse("cannot write the rollback of the changeSet's other changes");
-          if (!inv->empty()) mine.insert(mine.begin(), *inv);
+          if (!inv) known = false;
+          else if (!inv->empty()) mine.insert(mine.begin(), *inv);
         }
       }
       rb.insert(rb.begin(), mine.begin(), mine.end());
     }
-    cs_rollback = rb;
+    if (tree_needs && !known) return refuse("cannot write the rollback of the changeSet's other changes");
+    if ((tree_needs || sql_split) && known) cs_rollback = rb;
   }
 
   std::vector<TextEdit> edits;
@@ -586,7 +644,9 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       }
       if (!L.in_place_post.empty()) edits.push_back({{ch.range.end, ch.range.end}, sep + items(L.in_place_post)});
     }
-    // A moved-out change from a changeSet that keeps other changes: delete it.
+    // A moved-out change from a changeSet that keeps other changes: delete it (when the changeSet
+    // is split, the deletion is part of the tail's replacement: moved_range).
+    std::optional<ByteRange> moved_range;
     if (moving_out) {
       edits.clear();
       uint32_t b = ch.range.begin, e = ch.range.end;
@@ -618,8 +678,9 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
           if (e < text.size() && text[e] == '\r') ++e;
           if (e < text.size() && text[e] == '\n') ++e;
         }
+        moved_range = ByteRange{b, e};
       }
-      edits.push_back({{b, e}, ""});
+      if (!split) edits.push_back({{b, e}, ""});
     }
 
     // runInTransaction of the original changeSet when it is taken over by a non-transactional group.
@@ -644,8 +705,8 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
         }
       }
     }
-    // The original changeSet's rollback.
-    if (cs_rollback) {
+    // The original changeSet's rollback (split: written with the changeSet's new end).
+    if (cs_rollback && !split) {
       Style rs = st;
       if (format == Format::LiquibaseJson) {
         const liquibase::Attr* first = cs.attrs.empty() ? nullptr : &cs.attrs.front();
@@ -696,7 +757,77 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
       else if (format == Format::LiquibaseYaml) after_cs += eol + st.item_indent + one;
       else after_cs += "," + eol + st.item_indent + one;
     }
-    if (!after_cs.empty()) {
+    if (split) {
+      // ---- split (liquibase_split.cpp): [kept_end, tail_end) becomes the end of the changeSet
+      // that keeps the changes up to this one, the new changeSets, and <id>-rest holding
+      // text[copy_from, tail_end): the changes that followed, and the original end.
+      uint32_t kept_end = 0, copy_from = 0, tail_end = 0;
+      std::string member = st.key_indent;  // the column of the changeSet's keys (XML: its changes)
+      if (format == Format::LiquibaseXml) member = st.child_indent;
+      if (format == Format::LiquibaseJson) {
+        const liquibase::Attr* first = cs.attrs.empty() ? nullptr : &cs.attrs.front();
+        member = first ? spaces(column(text, first->name_range.begin)) : st.key_indent + st.unit;
+        // Objects of the changes list: the one that stays last ends the list; the comma after
+        // the rewritten change's object goes.
+        auto object_end = [&](uint32_t from) {
+          while (from < text.size() && text[from] != '}') ++from;
+          return from < text.size() ? from + 1 : from;
+        };
+        kept_end = moving_out ? object_end(site.changes[site.index - 1]->range.end) : json_obj_end;
+        uint32_t k = json_obj_end;
+        while (k < text.size() && std::isspace(static_cast<unsigned char>(text[k]))) ++k;
+        if (k >= text.size() || text[k] != ',') return refuse("cannot split the changeSet: no ',' after the change");
+        copy_from = k + 1;
+        tail_end = object_end(cs.range.end);
+      } else {
+        if (moving_out) {
+          if (!moved_range) return refuse("cannot split the changeSet: the change shares its lines");
+          kept_end = moved_range->begin;
+          copy_from = moved_range->end;
+        } else {
+          kept_end = copy_from = line_end(text, ch.range.end);
+          if (!only_space(text.substr(ch.range.end, kept_end - ch.range.end)))
+            return refuse("cannot split the changeSet: the next change starts on the change's line");
+        }
+        if (format == Format::LiquibaseXml) {
+          tail_end = cs.range.end;
+        } else {
+          // YAML: the lines after the change indented deeper than the changeSet's dash.
+          size_t item_col = st.item_indent.size();
+          uint32_t p = copy_from;
+          tail_end = copy_from;
+          while (p < text.size()) {
+            uint32_t next = p;
+            if (text[next] == '\r') ++next;
+            if (next < text.size() && text[next] == '\n') ++next;
+            if (next == p) break;
+            uint32_t ne = line_end(text, next);
+            std::string_view line = text.substr(next, ne - next);
+            size_t ind = line.find_first_not_of(" \t");
+            if (ind != std::string_view::npos && ind <= item_col) break;
+            if (ind != std::string_view::npos) tail_end = ne;
+            p = ne;
+          }
+        }
+      }
+      // Everything after the split point must be a moved change: keys or elements such as
+      // comment or rollback there would change changeSet.
+      for (const Node& c : cs.children)
+        if (is_meta(c.name) && c.range.begin > ch.range.begin) return refuse("cannot split the changeSet: " + c.name + " after its changes");
+      for (const liquibase::Attr& a : cs.attrs)
+        if (a.name_range.begin > ch.range.begin) return refuse("cannot split the changeSet: " + a.name + " after its changes");
+      if (copy_from < kept_end || tail_end < copy_from || tail_end > text.size()) return refuse("cannot split the changeSet");
+      std::string comment = "zerolock: the changes after the rewritten " + site.change->name + " of changeSet " + id +
+                            ", split off to run after the rewrite";
+      auto opening = lbfix::rest_changeset_opening(text, cs, id, rest_id, comment, st, member);
+      if (!opening) return refuse("cannot copy the changeSet's attributes to the changeSet split off");
+      std::string tail = lbfix::kept_changeset_closing(cs_rollback, st, member) + after_cs;
+      if (format == Format::LiquibaseXml) tail += eol + eol + st.item_indent + *opening;
+      else if (format == Format::LiquibaseYaml) tail += eol + st.item_indent + *opening;
+      else tail += "," + eol + st.item_indent + *opening;
+      tail += text.substr(copy_from, tail_end - copy_from);
+      edits.push_back({{kept_end, tail_end}, tail});
+    } else if (!after_cs.empty()) {
       uint32_t at = cs.range.end;
       if (format == Format::LiquibaseYaml) {
         if (at > 0 && text[at - 1] == '\n') --at;
@@ -710,7 +841,26 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
   } else {
     // ---- formatted SQL (liquibase_formatted_sql.cpp) ----
     lbfix::FormattedSqlInput in{text, s, *unit, unit_statements, eol, id, author, plan.title, copied, L.before, L.in_place_pre,
-                                replaces_change, takeover, moving_out, sole, cs_in_tx, cs_rollback, groups, R.ids};
+                                replaces_change, takeover, moving_out, sole, cs_in_tx, cs_rollback, groups, R.ids,
+                                moved_after, rest_id, std::nullopt};
+    if (split) {
+      // Formatted SQL has no automatic rollback: the changeset split off gets the inverse of its
+      // statements when zerolock knows it (else it stays without one, as the changeset was).
+      std::vector<std::string> rb;
+      bool known = true;
+      for (const Statement* st : moved_after) {
+        if (!st->parsed || st->parsed->error || st->parsed->ops.empty()) {
+          known = false;
+          continue;
+        }
+        for (const Operation& op : st->parsed->ops) {
+          auto inv = lbfix::inverse_sql(op);
+          if (!inv) known = false;
+          else if (!inv->empty()) rb.insert(rb.begin(), *inv);
+        }
+      }
+      if (known) in.rest_rollback = rb;
+    }
     lbfix::FormattedSqlEdits res = lbfix::formatted_sql_edits(std::move(in));
     if (!res.why_not.empty()) return refuse(res.why_not);
     edits = std::move(res.edits);

@@ -56,6 +56,18 @@ std::string changeset_text(const NewChangeSet& cs, const Style& style);  // star
 std::string sql_change_text(const std::vector<std::string>& statements, const Style& style);  // starts at a change's column
 std::string rollback_text(const std::vector<std::string>& statements, const Style& style);  // a changeSet child/member
 
+// ---- Splitting a changeSet at a rewritten change (liquibase_split.cpp) ----
+// The changes after the rewritten one move, as written, to a changeSet <id>-rest after the
+// rewrite's changeSets. `member_indent`: the column of the changeSet's keys (XML: its changes).
+// What ends the changeSet that keeps the changes up to the rewritten one (its rollback when given).
+std::string kept_changeset_closing(const std::optional<std::vector<std::string>>& rollback, const Style& style,
+                                   const std::string& member_indent);
+// The start of <id>-rest up to where its changes follow: XML the start tag as written with the id
+// lengthened; YAML/JSON the keys other than id as written, then `changes`. nullopt: not copyable.
+std::optional<std::string> rest_changeset_opening(std::string_view text, const liquibase::Node& cs, const std::string& old_id,
+                                                  const std::string& rest_id, const std::string& comment, const Style& style,
+                                                  const std::string& member_indent);
+
 // ---- Text helpers (liquibase_writers.cpp) ----
 std::string lower(std::string s);
 bool truthy(const std::string& v);
@@ -91,6 +103,10 @@ struct FormattedSqlInput {
   std::optional<std::vector<std::string>> cs_rollback;  // the changeset's rollback after the edit
   std::vector<Group> groups;                // new changesets (takeover: the first is the original)
   std::set<std::string>& ids;
+  // Split (see liquibase_split.cpp): the statements after `s` move to the changeset rest_id.
+  std::vector<const Statement*> moved_after;  // empty: no split
+  std::string rest_id;
+  std::optional<std::vector<std::string>> rest_rollback;  // nullopt: none written (not known)
 };
 struct FormattedSqlEdits {
   std::vector<TextEdit> edits;

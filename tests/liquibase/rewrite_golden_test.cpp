@@ -151,6 +151,10 @@ const GoldenCase kGoldenCases[] = {
     // Three createIndex (CREATE INDEX) in one changeSet -> one changeSet each, runInTransaction
     // false, CREATE INDEX CONCURRENTLY with its rollback.
     {"SeveralIndexes", "liquibase_several_indexes", {"require-concurrent-index-creation"}, 3},
+    // A changeSet split at the rewritten change: createIndex first, addNotNullConstraint after an
+    // addColumn, createIndex between two changes, each followed by addColumn / createTable. What
+    // follows moves to <id>-rest after the rewrite's changeSets, with the same author and attributes.
+    {"SplitChangeSet", "liquibase_split_changeset", {"require-concurrent-index-creation", "setting-not-null"}, 3},
 };
 struct GoldenFormat {
   const char* name;
@@ -214,28 +218,63 @@ TEST(LiquibaseRewrites, ForeignKeyValidateFalseFrom412) {
   }
 }
 
-// A change that is not the last of its changeSet is not moved out (the order would change).
-TEST(LiquibaseRewrites, RefusesToReorderChanges) {
+// A change followed by changes other than index builds: the changeSet is split, the changes that
+// follow keep running after the rewrite, in <id>-rest with the same author and attributes.
+TEST(LiquibaseRewrites, SplitsTheChangeSetInsteadOfReordering) {
   std::string text =
       "<databaseChangeLog>\n"
-      "  <changeSet id=\"1\" author=\"a\">\n"
+      "  <changeSet id=\"1\" author=\"a\" context=\"prod\" runInTransaction=\"true\">\n"
       "    <createIndex indexName=\"ix\" tableName=\"users\"><column name=\"email\"/></createIndex>\n"
       "    <addColumn tableName=\"users\"><column name=\"x\" type=\"int\"/></addColumn>\n"
       "  </changeSet>\n"
       "</databaseChangeLog>\n";
   Config config = config_for("4.3.3");
-  Analysis a = lbtest::analyze(text, "db/changelog.xml", config);
-  bool seen = false;
-  for (const Diagnostic& d : a.diagnostics) {
-    if (d.rule != "require-concurrent-index-creation") continue;
-    seen = true;
-    for (const fixes::FixPlan& p : fixes::plans_for(a, text, config, d)) {
-      fixes::RenderedFix r = fixes::render(p, a, text, config);
-      EXPECT_FALSE(r.ok);
-      EXPECT_NE(r.why_not.find("split the changeSet"), std::string::npos) << r.why_not;
+  fixes::FixAllResult fixed = fixes::fix_all("db/changelog.xml", text, config, false, lbtest::cache());
+  Analysis after = lbtest::analyze(fixed.text, "db/changelog.xml", config);
+  ASSERT_EQ(after.migration.units.size(), 2u) << fixed.text;
+  EXPECT_EQ(after.migration.units[0].name, "a:1");
+  EXPECT_FALSE(after.migration.units[0].in_transaction);
+  EXPECT_EQ(after.migration.units[1].name, "a:1-rest");
+  EXPECT_TRUE(after.migration.units[1].in_transaction);
+  EXPECT_NE(fixed.text.find("<changeSet id=\"1-rest\" author=\"a\" context=\"prod\" runInTransaction=\"true\">"), std::string::npos)
+      << fixed.text;
+  // In order: the index build, then the column.
+  std::vector<OpKind> kinds;
+  for (const Statement& st : after.migration.statements)
+    if (st.parsed && !st.parsed->ops.empty() && st.parsed->ops[0].kind != OpKind::SetSetting) kinds.push_back(st.parsed->ops[0].kind);
+  ASSERT_EQ(kinds.size(), 2u);
+  EXPECT_EQ(kinds[0], OpKind::CreateIndex);
+  EXPECT_EQ(kinds[1], OpKind::AddColumn);
+  for (const Diagnostic& d : after.diagnostics) EXPECT_NE(d.rule, "missing-rollback") << d.message;
+}
+
+// Still refused: one explicit rollback for changes that would end up in two changeSets, and
+// preconditions (they hold for the whole changeSet).
+TEST(LiquibaseRewrites, RefusesToSplitAChangeSetWithARollbackOrPreconditions) {
+  const std::string change_set_end =
+      "    <createIndex indexName=\"ix\" tableName=\"users\"><column name=\"email\"/></createIndex>\n"
+      "    <addColumn tableName=\"users\"><column name=\"x\" type=\"int\"/></addColumn>\n";
+  for (const std::string& text :
+       {"<databaseChangeLog>\n  <changeSet id=\"1\" author=\"a\">\n" + change_set_end +
+            "    <rollback>ALTER TABLE users DROP COLUMN x; DROP INDEX ix</rollback>\n  </changeSet>\n</databaseChangeLog>\n",
+        "<databaseChangeLog>\n  <changeSet id=\"1\" author=\"a\">\n"
+        "    <preConditions onFail=\"MARK_RAN\"><tableExists tableName=\"users\"/></preConditions>\n" + change_set_end +
+            "  </changeSet>\n</databaseChangeLog>\n"}) {
+    SCOPED_TRACE(text);
+    Config config = config_for("4.3.3");
+    Analysis a = lbtest::analyze(text, "db/changelog.xml", config);
+    bool seen = false;
+    for (const Diagnostic& d : a.diagnostics) {
+      if (d.rule != "require-concurrent-index-creation") continue;
+      seen = true;
+      for (const fixes::FixPlan& p : fixes::plans_for(a, text, config, d)) {
+        fixes::RenderedFix r = fixes::render(p, a, text, config);
+        EXPECT_FALSE(r.ok);
+        EXPECT_NE(r.why_not.find("split the changeSet"), std::string::npos) << r.why_not;
+      }
     }
+    EXPECT_TRUE(seen);
   }
-  EXPECT_TRUE(seen);
 }
 
 // Several index builds in one changeSet: each gets a changeSet of its own, the first keeps the id.
