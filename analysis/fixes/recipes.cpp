@@ -32,6 +32,25 @@ FixPlan base_plan(const RecipeInput& in, const char* recipe, std::string title, 
   return p;
 }
 
+Operation table_op(OpKind kind, const Operation& from);
+
+// An autocommit phase that copies column `from` into column `to` of `op`'s table in batches, for
+// the rows where `to` is still NULL.
+Phase copy_column_backfill_phase(std::string label, const Operation& op, const std::string& to,
+                                 const std::string& from) {
+  Phase phase;
+  phase.label = std::move(label);
+  phase.run = PhaseRun::Autocommit;
+  Step b;
+  b.kind = StepKind::BatchedBackfill;
+  b.op = table_op(OpKind::Update, op);
+  b.op.column = to;
+  b.backfill.value_sql = "\x01" + from + "\x01";
+  b.backfill.pending_sql = "\x01" + to + "\x01 IS NULL AND \x01" + from + "\x01 IS NOT NULL";
+  phase.steps.push_back(b);
+  return phase;
+}
+
 Step op_step(Operation op) {
   Step s;
   s.op = std::move(op);
@@ -585,17 +604,7 @@ std::optional<FixPlan> rename_column(const RecipeInput& in) {
   sync.op.detail = "two-way";
   expand.steps.push_back(sync);
   p.phases.push_back(std::move(expand));
-  Phase backfill;
-  backfill.label = "backfill";
-  backfill.run = PhaseRun::Autocommit;
-  Step b;
-  b.kind = StepKind::BatchedBackfill;
-  b.op = table_op(OpKind::Update, *op);
-  b.op.column = op->new_name;
-  b.backfill.value_sql = "\x01" + op->column + "\x01";
-  b.backfill.pending_sql = "\x01" + op->new_name + "\x01 IS NULL AND \x01" + op->column + "\x01 IS NOT NULL";
-  backfill.steps.push_back(b);
-  p.phases.push_back(std::move(backfill));
+  p.phases.push_back(copy_column_backfill_phase("backfill", *op, op->new_name, op->column));
   Phase stop_sync;
   stop_sync.label = "contract";  // after every application instance uses the new name
   stop_sync.run = PhaseRun::OwnTransaction;
@@ -644,17 +653,7 @@ std::optional<FixPlan> rename_column(const RecipeInput& in) {
   re_expand.steps.push_back(op_step(again));
   re_expand.steps.push_back(sync);
   p.later_undo.push_back(std::move(re_expand));
-  Phase refill;
-  refill.label = "undo contract backfill";
-  refill.run = PhaseRun::Autocommit;
-  Step rb;
-  rb.kind = StepKind::BatchedBackfill;
-  rb.op = table_op(OpKind::Update, *op);
-  rb.op.column = op->column;
-  rb.backfill.value_sql = "\x01" + op->new_name + "\x01";
-  rb.backfill.pending_sql = "\x01" + op->column + "\x01 IS NULL AND \x01" + op->new_name + "\x01 IS NOT NULL";
-  refill.steps.push_back(rb);
-  p.later_undo.push_back(std::move(refill));
+  p.later_undo.push_back(copy_column_backfill_phase("undo contract backfill", *op, op->column, op->new_name));
   p.notes.push_back("The new column is added without the old one's NOT NULL, default, indexes and constraints: add them "
                     "(safely) before the contract phase, which refuses to drop " + op->column + " while they are missing.");
   return p;
