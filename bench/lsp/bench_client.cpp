@@ -2,11 +2,13 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -71,6 +73,7 @@ BenchClient::BenchClient(const std::string& command, const std::string& stderr_p
 
 BenchClient::~BenchClient() {
   if (!exited_) stop(std::chrono::milliseconds(2000));
+  abandon_reads_ = true;
   if (reader_.joinable()) reader_.join();
   if (from_server_ >= 0) close(from_server_);
 }
@@ -103,6 +106,13 @@ void BenchClient::read_loop() {
   protocol::FrameDecoder decoder;
   std::vector<char> buffer(1 << 20);
   for (;;) {
+    pollfd ready{from_server_, POLLIN, 0};
+    int polled = poll(&ready, 1, 100);
+    if (polled == 0) {
+      if (abandon_reads_) break;
+      continue;
+    }
+    if (polled < 0 && errno == EINTR) continue;
     ssize_t n = read(from_server_, buffer.data(), buffer.size());
     if (n <= 0) break;
     decoder.feed(std::string_view(buffer.data(), static_cast<size_t>(n)));

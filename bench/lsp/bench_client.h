@@ -7,6 +7,7 @@
 // Server-to-client requests are answered with null (one null per item for workspace/configuration).
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -66,6 +67,10 @@ class BenchClient {
   std::deque<Received> messages_;
   bool closed_ = false;
   bool exited_ = false;
+  // Set once the server was stopped: the reader gives up after a quiet 100 ms instead of waiting
+  // for EOF, which never comes when the server left a daemon holding its stdout
+  // (postgres-language-server's lsp-proxy does).
+  std::atomic<bool> abandon_reads_{false};
   int64_t next_id_ = 1;
 };
 
