@@ -14,11 +14,13 @@ std::string SchemaState::key(const QualifiedName& name) {
   return k;
 }
 
-std::string SchemaState::relation_key(const std::string& relation) {
+QualifiedName SchemaState::relation_name(const std::string& relation) {
   auto dot = relation.rfind('.');
-  if (dot == std::string::npos) return relation;
-  return key(QualifiedName{relation.substr(0, dot), relation.substr(dot + 1)});
+  if (dot == std::string::npos) return QualifiedName{"", relation};
+  return QualifiedName{relation.substr(0, dot), relation.substr(dot + 1)};
 }
+
+std::string SchemaState::relation_key(const std::string& relation) { return key(relation_name(relation)); }
 
 // PostgreSQL's default names of constraint indexes: <table>_pkey, <table>_<columns>_key.
 void SchemaState::add_constraint_index(const QualifiedName& table, const ConstraintSpec& c) {

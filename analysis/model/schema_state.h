@@ -36,7 +36,8 @@ class SchemaState {
   // Folded key for a relation name: PostgreSQL folds unquoted names when parsing, so the key is
   // schema-less unless the schema is given and not "public".
   static std::string key(const QualifiedName& name);
-  // key() of a relation as the lock model writes it ("schema.name" or "name").
+  // A relation as the lock model writes it ("schema.name" or "name"), and its key().
+  static QualifiedName relation_name(const std::string& relation);
   static std::string relation_key(const std::string& relation);
 
  private:

@@ -55,7 +55,7 @@ on a second table that existed before the migration.)md",
       for (const OpFacts& f : input.facts[i].ops) {
         for (const RelationLock& l : f.effect.locks) {
           if (l.mode < LockMode::Share || rule_util::relation_created_before(input.facts[i], l.relation)) continue;
-          std::string key = SchemaState::key(rule_util::relation_name(l.relation));
+          std::string key = SchemaState::relation_key(l.relation);
           if (locked.count(key)) continue;
           bool dup = false;
           for (auto& [k, r] : fresh) dup = dup || k == key;

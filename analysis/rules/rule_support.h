@@ -41,11 +41,7 @@ inline std::vector<int32_t> transaction_ids(const RuleInput& input) {
 }
 
 // "schema.name" or "name" as the lock model writes relations -> QualifiedName.
-inline QualifiedName relation_name(const std::string& relation) {
-  auto dot = relation.rfind('.');
-  if (dot == std::string::npos) return QualifiedName{"", relation};
-  return QualifiedName{relation.substr(0, dot), relation.substr(dot + 1)};
-}
+inline QualifiedName relation_name(const std::string& relation) { return SchemaState::relation_name(relation); }
 
 // Whether the migration created `table` (or a relation as the lock model writes it) before
 // statement `facts` belongs to, counting DO-block bodies. Answers only for relations the statement
