@@ -131,17 +131,7 @@ FormattedSqlEdits formatted_sql_edits(FormattedSqlInput in) {
     // Replace the changeset's --rollback lines (sole statement) or add them after the statement.
     std::string rb;
     if (cs_rollback->empty()) rb = "--rollback -- nothing to undo" + eol;
-    for (const std::string& q : *cs_rollback) {
-      size_t at = 0;
-      std::string line;
-      std::string full = q + ";";
-      while (at <= full.size()) {
-        size_t nl = full.find('\n', at);
-        rb += "--rollback " + full.substr(at, nl == std::string::npos ? std::string::npos : nl - at) + eol;
-        if (nl == std::string::npos) break;
-        at = nl + 1;
-      }
-    }
+    for (const std::string& q : *cs_rollback) rb += rollback_lines(q, eol);
     uint32_t pos = unit->header.end + 1;
     bool placed = false;
     while (pos < unit->range.end) {
@@ -191,16 +181,7 @@ FormattedSqlEdits formatted_sql_edits(FormattedSqlInput in) {
       add += h + eol + "--comment: zerolock: " + title + " (" + gr.label + (gr.later_deploy ? ", deploy later" : "") + ")" + eol;
       add += join(parts[p]) + ";" + eol;
       if (rbk.empty()) add += "--rollback -- nothing to undo" + eol;
-      for (const std::string& q : rbk) {
-        std::string full = q + ";";
-        size_t at = 0;
-        while (true) {
-          size_t nl = full.find('\n', at);
-          add += "--rollback " + full.substr(at, nl == std::string::npos ? std::string::npos : nl - at) + eol;
-          if (nl == std::string::npos) break;
-          at = nl + 1;
-        }
-      }
+      for (const std::string& q : rbk) add += rollback_lines(q, eol);
       add += eol;
     }
   }

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fixes/fix.h"
@@ -113,6 +114,10 @@ struct FormattedSqlEdits {
   std::string why_not;  // non-empty: no fix
 };
 FormattedSqlEdits formatted_sql_edits(FormattedSqlInput in);
+
+// A JSON string literal / a double-quoted YAML scalar of `s` (liquibase_writers.cpp).
+std::string json_string(std::string_view s);
+std::string yaml_quoted(std::string_view s);
 
 }  // namespace lbfix
 }  // namespace zerolock::fixes

@@ -10,19 +10,6 @@
 #include "fixes/liquibase_renderer.h"
 
 namespace zerolock::fixes::lbfix {
-namespace {
-
-std::string split_json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-std::string split_yaml_string(std::string_view s) { return split_json_string(s); }  // no control characters in ids
-
-}  // namespace
 
 std::string kept_changeset_closing(const std::optional<std::vector<std::string>>& rollback, const Style& st,
                                    const std::string& member_indent) {
@@ -68,9 +55,9 @@ std::optional<std::string> rest_changeset_opening(std::string_view text, const l
   if (st.format == Format::LiquibaseYaml) {
     out = "- changeSet:" + eol;
     if (!comment.empty()) out += member_indent + "# " + comment + eol;
-    out += member_indent + "id: " + split_yaml_string(rest_id) + eol;
+    out += member_indent + "id: " + yaml_quoted(rest_id) + eol;
   } else {
-    out = "{" + eol + st.key_indent + "\"changeSet\": {" + eol + member_indent + "\"id\": " + split_json_string(rest_id) + "," + eol;
+    out = "{" + eol + st.key_indent + "\"changeSet\": {" + eol + member_indent + "\"id\": " + json_string(rest_id) + "," + eol;
   }
   for (const liquibase::Attr& a : cs.attrs) {
     if (a.name == "id") continue;

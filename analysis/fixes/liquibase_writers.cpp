@@ -36,27 +36,6 @@ std::string xml_text(std::string_view s) {
   }
   return out;
 }
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += "\\\"";
-    else if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\r') out += "\\r";
-    else out += c;
-  }
-  return out + "\"";
-}
-std::string yaml_quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += "\\\"";
-    else if (c == '\\') out += "\\\\";
-    else out += c;
-  }
-  return out + "\"";
-}
 // Lines of `s`, each prefixed with `indent`, joined by eol (blank lines stay empty).
 std::string indented(std::string_view s, const std::string& indent, const std::string& eol) {
   std::string out;
@@ -111,6 +90,28 @@ std::string sql_items(const std::vector<std::string>& stmts, const Style& st, co
 }
 
 }  // namespace
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += "\\\"";
+    else if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else if (c == '\r') out += "\\r";
+    else out += c;
+  }
+  return out + "\"";
+}
+std::string yaml_quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += "\\\"";
+    else if (c == '\\') out += "\\\\";
+    else out += c;
+  }
+  return out + "\"";
+}
 
 std::string sql_change_text(const std::vector<std::string>& statements, const Style& style) {
   // Several: the caller separates them (see Renderer::separator); here exactly one.
