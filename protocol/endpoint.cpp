@@ -125,10 +125,15 @@ void Endpoint::notify(std::string method, json params) {
 }
 
 void Endpoint::notify_raw(const std::string& method, const std::string& params_json) {
-  std::string body = R"({"jsonrpc":"2.0","method":)" + to_json_text(method) + R"(,"params":)";
-  body += params_json;
-  body += '}';
-  transport_.send(std::move(body));
+  // Framed here in one buffer: the params (megabytes of diagnostics) are copied once.
+  const std::string head = R"({"jsonrpc":"2.0","method":)" + to_json_text(method) + R"(,"params":)";
+  const size_t body_size = head.size() + params_json.size() + 1;
+  std::string frame = "Content-Length: " + std::to_string(body_size) + "\r\n\r\n";
+  frame.reserve(frame.size() + body_size);
+  frame += head;
+  frame += params_json;
+  frame += '}';
+  transport_.send_frame(std::move(frame));
 }
 
 void Endpoint::request(std::string method, json params, std::function<void(const Response&)> on_response) {

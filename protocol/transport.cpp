@@ -26,10 +26,12 @@ class StreamTransport final : public Transport {
     read_more();
   }
 
-  void send(std::string body) override {
+  void send(std::string body) override { send_frame(encode_frame(body)); }
+
+  void send_frame(std::string frame) override {
     // dispatch: inline on the io thread (keeps order with a close() that follows), posted from
     // any other thread.
-    asio::dispatch(io_, [this, frame = encode_frame(body)]() mutable {
+    asio::dispatch(io_, [this, frame = std::move(frame)]() mutable {
       if (closed_output_) return;
       queue_.push_back(std::move(frame));
       if (!writing_) write_next();

@@ -28,6 +28,9 @@ class Transport {
   virtual void start(Handlers handlers) = 0;
   // Queues a body for writing (framing added here). Thread-safe.
   virtual void send(std::string body) = 0;
+  // Queues a message already framed (encode_frame's form) as it is: a multi-megabyte notification
+  // is then not copied once more to put a header in front of it. Thread-safe.
+  virtual void send_frame(std::string frame) = 0;
   // Number of bodies queued but not yet written (io thread only; for tests and flushing).
   [[nodiscard]] virtual size_t pending_writes() const = 0;
   // Stops reading and closes the streams once queued writes are flushed.

@@ -282,6 +282,26 @@ void run_rules(const RuleInput& input, RuleResultCache* cache, std::vector<Diagn
   }
 }
 
+// Orders findings by range start, then rule id, keeping the emission order of ties. The order is
+// found on indices and each finding moved once: a stable sort of the findings themselves moved
+// these large structs about log2(n) times each, a third of an edit's cost on a 1 MB migration.
+void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
+  auto before = [&](uint32_t a, uint32_t b) {
+    const Diagnostic& x = diagnostics[a];
+    const Diagnostic& y = diagnostics[b];
+    if (x.range.begin != y.range.begin) return x.range.begin < y.range.begin;
+    return x.rule < y.rule;
+  };
+  std::vector<uint32_t> order(diagnostics.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (std::is_sorted(order.begin(), order.end(), before)) return;
+  std::stable_sort(order.begin(), order.end(), before);
+  std::vector<Diagnostic> sorted;
+  sorted.reserve(diagnostics.size());
+  for (uint32_t i : order) sorted.push_back(std::move(diagnostics[i]));
+  diagnostics = std::move(sorted);
+}
+
 }  // namespace
 
 Analysis analyze_migration(Migration migration, std::string_view text, const Config& config,
@@ -299,10 +319,7 @@ Analysis analyze_migration(Migration migration, std::string_view text, const Con
     LineIndex lines(text);
     apply_suppressions(analysis.migration, lines, analysis.diagnostics);
   }
-  std::stable_sort(analysis.diagnostics.begin(), analysis.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    if (a.range.begin != b.range.begin) return a.range.begin < b.range.begin;
-    return a.rule < b.rule;
-  });
+  sort_diagnostics(analysis.diagnostics);
   return analysis;
 }
 

@@ -15,6 +15,7 @@
 namespace zerolock {
 namespace sql {
 struct SplitResult;
+struct SplitReuse;
 }
 class RuleResultCache;
 
@@ -57,6 +58,11 @@ struct DocumentInput {
   // The SQL split of `text` kept up to date by the caller (LSP incremental sync: sql::resplit),
   // or null to split here. Only the SQL front end uses it.
   const sql::SplitResult* sql_split = nullptr;
+  // With sql_split from sql::resplit: the migration of the previous analysis of this document
+  // (parsed from the old split) and which statements kept their text, so their parses are reused
+  // by position (see sql::SplitReuse). Both null: every statement is looked up by its text.
+  const Migration* previous = nullptr;
+  const sql::SplitReuse* sql_reuse = nullptr;
 };
 
 // Format of a document from its LSP languageId, file name and content.

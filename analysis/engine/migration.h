@@ -109,6 +109,9 @@ struct Migration {
   std::optional<RollbackInfo> rollback;  // nullopt: the format has no rollback part (see RollbackInfo)
   std::vector<MigrationUnit> units;          // optional, see MigrationUnit
   std::vector<CompanionFile> companions;     // optional, see CompanionFile
+  // The SQL front end made `statements` one per entry of the caller's split (DocumentInput::sql_split),
+  // in order: the next analysis may take their parses by position (sql::SplitReuse).
+  bool statements_follow_split = false;
 };
 
 }  // namespace zerolock

@@ -4,15 +4,13 @@ namespace zerolock {
 
 void StatementCache::sweep() {
   std::lock_guard lock(mutex_);
-  const size_t in_use = used_;
-  used_ = 0;
-  if (entries_.size() <= in_use + in_use / 2 + 256) {
-    ++generation_;
-    return;
-  }
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    if (it->second.generation + 1 < generation_) it = entries_.erase(it);
-    else ++it;
+  if (entries_.size() > kept_ + kept_ / 2 + 256) {
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      const bool stale = it->second.generation + 1 < generation_ && it->second.parsed.use_count() == 1;
+      if (stale) it = entries_.erase(it);
+      else ++it;
+    }
+    kept_ = entries_.size();
   }
   ++generation_;
 }
@@ -20,6 +18,7 @@ void StatementCache::sweep() {
 void StatementCache::clear() {
   std::lock_guard lock(mutex_);
   entries_.clear();
+  kept_ = 0;
 }
 
 size_t StatementCache::size() const {

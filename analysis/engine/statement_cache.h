@@ -1,7 +1,9 @@
 #pragma once
 // Parsed statements keyed by their exact text, so an edit re-parses only the statements whose
-// text changed. Entries not used for two generations are dropped when they pile up, which bounds
-// memory to about one and a half times a document's statements (plus a small slack).
+// text changed. An entry is dropped once it was not looked up for two generations and nothing else
+// holds its parse (a document's current Migration keeps its statements alive even when the
+// language server reuses them by position without a lookup). Sweeps run when the map has grown by
+// half since the last one, so their cost is spread over the insertions that made them necessary.
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,7 +22,6 @@ class StatementCache {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(text);  // heterogeneous lookup: no key string is built on a hit
     if (it != entries_.end()) {
-      if (it->second.generation != generation_) ++used_;
       it->second.generation = generation_;
       ++hits_;
       return it->second.parsed;
@@ -28,12 +29,11 @@ class StatementCache {
     ++misses_;
     auto parsed = std::make_shared<const ParsedStatement>(parse(text));
     entries_.emplace(std::string(text), Entry{parsed, generation_});
-    ++used_;
     return parsed;
   }
-  // Ends a generation (call after each analysis of a document). Entries unused for two
-  // generations are dropped once they are more than half as many as the entries in use: a
-  // one-character edit of a 15,000-statement document then costs no walk over the whole map.
+  // Ends a generation (call after each analysis of a document); drops stale entries (see above)
+  // when the map has grown by half since the last sweep: a one-character edit of a 15,000-statement
+  // document then costs no walk over the whole map.
   void sweep();
   void clear();
   [[nodiscard]] size_t size() const;
@@ -52,7 +52,7 @@ class StatementCache {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry, TextHash, std::equal_to<>> entries_;
   uint64_t generation_ = 1;
-  size_t used_ = 0;  // distinct entries used in the current generation
+  size_t kept_ = 0;  // entries left by the last sweep
   uint64_t hits_ = 0;
   uint64_t misses_ = 0;
 };

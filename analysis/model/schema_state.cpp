@@ -36,7 +36,7 @@ void SchemaState::add_constraint_index(const QualifiedName& table, const Constra
     }
   }
   index_tables_[key(QualifiedName{table.schema, name})] = table;
-  for (const std::string& col : c.columns) indexed_columns_.insert(column_key(table, col));
+  for (const std::string& col : c.columns) columns_[column_key(table, col)].indexed = true;
 }
 
 void SchemaState::apply(const Operation& op, uint32_t statement) {
@@ -58,18 +58,24 @@ void SchemaState::apply(const Operation& op, uint32_t statement) {
           u.columns = {c.name};
           add_constraint_index(op.table, u);
         }
-        new_columns_.insert(column_key(op.table, c.name));
-        column_types_[column_key(op.table, c.name)] = c.type;
+        ColumnState& column = columns_[column_key(op.table, c.name)];
+        column.is_new = column.typed = true;
+        column.type = c.type;
       }
       break;
     case OpKind::AddColumn:
       if (op.column_spec) {
-        new_columns_.insert(column_key(op.table, op.column_spec->name));
-        column_types_[column_key(op.table, op.column_spec->name)] = op.column_spec->type;
+        ColumnState& column = columns_[column_key(op.table, op.column_spec->name)];
+        column.is_new = column.typed = true;
+        column.type = op.column_spec->type;
       }
       break;
     case OpKind::AlterColumnType:
-      if (op.new_type) column_types_[column_key(op.table, op.column)] = *op.new_type;
+      if (op.new_type) {
+        ColumnState& column = columns_[column_key(op.table, op.column)];
+        column.typed = true;
+        column.type = *op.new_type;
+      }
       break;
     case OpKind::RenameTable:
       if (auto it = new_tables_.find(key(op.table)); it != new_tables_.end() && it->second.gone == kNotGone) {
@@ -83,7 +89,7 @@ void SchemaState::apply(const Operation& op, uint32_t statement) {
         index_tables_[key(op.object)] = op.table;
       }
       if (op.index) {
-        for (const std::string& col : op.index->columns) indexed_columns_.insert(column_key(op.table, col));
+        for (const std::string& col : op.index->columns) columns_[column_key(op.table, col)].indexed = true;
         if (op.index->expression) expression_indexed_tables_.insert(key(op.table));
       }
       break;
@@ -121,14 +127,16 @@ const QualifiedName* SchemaState::index_table(const QualifiedName& index) const 
 
 bool SchemaState::index_is_new(const QualifiedName& index) const { return new_indexes_.count(key(index)) > 0; }
 bool SchemaState::column_is_new(const QualifiedName& table, const std::string& column) const {
-  return new_columns_.count(column_key(table, column)) > 0;
+  auto it = columns_.find(column_key(table, column));
+  return it != columns_.end() && it->second.is_new;
 }
 bool SchemaState::column_is_indexed(const QualifiedName& table, const std::string& column) const {
-  return indexed_columns_.count(column_key(table, column)) > 0 || expression_indexed_tables_.count(key(table)) > 0;
+  auto it = columns_.find(column_key(table, column));
+  return (it != columns_.end() && it->second.indexed) || expression_indexed_tables_.count(key(table)) > 0;
 }
 const TypeInfo* SchemaState::column_type(const QualifiedName& table, const std::string& column) const {
-  auto it = column_types_.find(column_key(table, column));
-  return it == column_types_.end() ? nullptr : &it->second;
+  auto it = columns_.find(column_key(table, column));
+  return it == columns_.end() || !it->second.typed ? nullptr : &it->second.type;
 }
 
 }  // namespace zerolock

@@ -52,9 +52,15 @@ class SchemaState {
   std::unordered_set<std::string> new_indexes_;
   std::unordered_map<std::string, QualifiedName> index_tables_;  // index key -> its table
   void add_constraint_index(const QualifiedName& table, const ConstraintSpec& c);
-  std::unordered_set<std::string> new_columns_;                 // "table\x1fcolumn"
-  std::unordered_map<std::string, TypeInfo> column_types_;      // "table\x1fcolumn"
-  std::unordered_set<std::string> indexed_columns_;             // "table\x1fcolumn"
+  // What the migration did to a column, under one key "table\x1fcolumn": one hash and one node
+  // per column instead of one in each of three sets (this replay runs on every keystroke).
+  struct ColumnState {
+    bool is_new = false;   // added or created with its table by the migration
+    bool indexed = false;  // covered by an index the migration created
+    bool typed = false;    // `type` holds the definition the migration gave it
+    TypeInfo type;
+  };
+  std::unordered_map<std::string, ColumnState> columns_;
   std::unordered_set<std::string> expression_indexed_tables_;
 };
 

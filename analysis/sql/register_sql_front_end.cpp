@@ -36,11 +36,14 @@ Migration parse_sql(const DocumentInput& input, const Config& config, StatementC
   options.tool = convention.tool;
   options.tool_wraps_in_transaction = convention.wraps_in_transaction;
   options.split = input.sql_split;
+  options.previous = input.previous;
+  options.reuse = input.sql_reuse;
   // Tool conventions (engine/conventions): ${placeholders} get a same-length identifier before
   // parsing (offsets hold), then sections, downgrades and companion files are marked.
   if (has_placeholders(input.text)) {
     std::string text = replace_placeholders(input.text);
     options.split = nullptr;
+    options.previous = nullptr;
     Migration migration = parse_sql_document(input.path, text, options, cache);
     apply_sql_convention(convention, input.text, migration);
     add_forward_ops(input, config, convention, cache, migration);

@@ -82,7 +82,8 @@ SplitResult split(std::string_view text) {
   return SplitResult{std::move(w.statements), std::move(w.comments), std::move(w.error)};
 }
 
-SplitResult resplit(const SplitResult& old_split, const TextEdit& edit, std::string_view new_text) {
+SplitResult resplit(const SplitResult& old_split, const TextEdit& edit, std::string_view new_text, SplitReuse* reuse) {
+  if (reuse) *reuse = SplitReuse{0, 0, old_split.statements.size()};
   if (old_split.error) return split(new_text);
   const int64_t delta = static_cast<int64_t>(edit.new_length) - static_cast<int64_t>(edit.end - edit.begin);
   const auto& old = old_split.statements;
@@ -131,6 +132,10 @@ SplitResult resplit(const SplitResult& old_split, const TextEdit& edit, std::str
         }
       }
       result.error = w.error;
+      if (reuse) {
+        reuse->head = static_cast<size_t>(first_affected - old.begin());
+        reuse->tail = synced ? static_cast<size_t>(old.end() - std::next(stop_it)) : 0;
+      }
       return result;
     }
     ++stop_it;

@@ -26,8 +26,20 @@ struct TextEdit {
   uint32_t new_length = 0;   // bytes inserted in its place
 };
 
+// Which statements of a re-split kept their text: the first `head` and the last `tail` statements
+// of the new split are, byte for byte, the first `head` / last `tail` of the old one (the tail
+// shifted by the edit). `old_count` is the old split's size. A caller holding the old split's parse
+// reuses those parses by position instead of looking each statement's text up again.
+struct SplitReuse {
+  size_t head = 0;
+  size_t tail = 0;
+  size_t old_count = 0;
+};
+
 // Given the statement and comment ranges of the old text, an edit, and the new text, returns the
-// ranges of the new text. Only statements touching the edit are re-scanned.
-SplitResult resplit(const SplitResult& old_split, const TextEdit& edit, std::string_view new_text);
+// ranges of the new text. Only statements touching the edit are re-scanned. `reuse`, when given,
+// receives which statements kept their text.
+SplitResult resplit(const SplitResult& old_split, const TextEdit& edit, std::string_view new_text,
+                    SplitReuse* reuse = nullptr);
 
 }  // namespace zerolock::sql

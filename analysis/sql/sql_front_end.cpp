@@ -1,5 +1,7 @@
 #include "sql/sql_front_end.h"
 
+#include <algorithm>
+
 #include <cctype>
 #include <optional>
 
@@ -36,10 +38,11 @@ Diagnostic syntax_error(std::string message, uint32_t offset, std::string_view t
 }
 
 void add_statement(Migration& migration, std::string_view text, ByteRange range, StatementCache& cache,
-                   bool in_transaction, int32_t unit, const std::string& origin) {
+                   bool in_transaction, int32_t unit, const std::string& origin,
+                   std::shared_ptr<const ParsedStatement> known = nullptr) {
   Statement statement;
   statement.range = range;
-  statement.parsed = cache.get(text.substr(range.begin, range.size()), parse_statement);
+  statement.parsed = known ? std::move(known) : cache.get(text.substr(range.begin, range.size()), parse_statement);
   statement.in_transaction = in_transaction;
   statement.unit = unit;
   statement.origin = origin;
@@ -78,9 +81,23 @@ Migration parse_sql_document(std::string path, std::string_view text, const SqlF
     local = split(text);
     split_result = &local;
   }
-  for (const ByteRange& r : split_result->statements) {
-    add_statement(migration, text, r, cache, options.tool_wraps_in_transaction, 0, "sql");
+  const auto& ranges = split_result->statements;
+  // Statements that kept their text since `options.previous` was parsed (see SplitReuse).
+  size_t head = 0, tail = 0;
+  if (options.previous && options.reuse && options.split && options.previous->statements_follow_split &&
+      options.previous->statements.size() == options.reuse->old_count &&
+      options.reuse->head + options.reuse->tail <= std::min(ranges.size(), options.reuse->old_count)) {
+    head = options.reuse->head;
+    tail = options.reuse->tail;
   }
+  const size_t old_count = options.reuse ? options.reuse->old_count : 0;
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    std::shared_ptr<const ParsedStatement> known;
+    if (i < head) known = options.previous->statements[i].parsed;
+    else if (i >= ranges.size() - tail) known = options.previous->statements[old_count - (ranges.size() - i)].parsed;
+    add_statement(migration, text, ranges[i], cache, options.tool_wraps_in_transaction, 0, "sql", std::move(known));
+  }
+  migration.statements_follow_split = options.split != nullptr;
   if (split_result->error) {
     int32_t index = static_cast<int32_t>(migration.statements.size()) - 1;
     migration.frontend_diagnostics.push_back(syntax_error(split_result->error->message, split_result->error->offset, text, index));

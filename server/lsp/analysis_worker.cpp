@@ -105,13 +105,18 @@ void AnalysisWorker::run_analysis(AnalysisRequest request) {
   doc.lines = LineIndex(*doc.text);
 
   DocumentInput input{doc.path, *doc.text, doc.language_id, nullptr};
+  std::optional<sql::SplitReuse> reuse;  // statements whose text the edit left alone
   if (detect_format(input) == Format::Sql) {
     // Incremental statement boundaries: only statements around the edit are re-scanned.
     if (doc.split && !request.reset && request.edit) {
-      doc.split = sql::resplit(*doc.split, *request.edit, *doc.text);
+      reuse.emplace();
+      doc.split = sql::resplit(*doc.split, *request.edit, *doc.text, &*reuse);
     } else if (!doc.split || request.reset) {
       doc.split = sql::split(*doc.text);
-    }  // else: text unchanged, the split stands
+    } else {
+      // Text unchanged (a configuration change): the split stands, every statement is reused.
+      reuse = sql::SplitReuse{doc.split->statements.size(), 0, doc.split->statements.size()};
+    }
     input.sql_split = &*doc.split;
   } else {
     doc.split.reset();
@@ -125,6 +130,12 @@ void AnalysisWorker::run_analysis(AnalysisRequest request) {
   Analysis previous;
   try {
     previous = std::move(doc.analysis);
+    if (reuse && doc.analysed) {
+      // The previous analysis was made from the old split: its parses of the unchanged statements
+      // are taken by position.
+      input.previous = &previous.migration;
+      input.sql_reuse = &*reuse;
+    }
     doc.analysis = analyze_document(input, *doc.config, doc.cache, &doc.rule_cache);
     doc.analysed = true;
     ++doc.generation;

@@ -34,7 +34,9 @@ struct AnalyzedDocument {
   Analysis analysis;
   bool analysed = false;
   uint64_t generation = 0;  // counts analyses of this document (pull diagnostics resultId)
-  std::string diagnostics_text = "[]";  // LSP form of analysis.diagnostics (JSON text)
+  // LSP form of analysis.diagnostics (JSON text), kept for pull requests; in push mode it is
+  // written straight into the publishDiagnostics message instead (nullopt).
+  std::optional<std::string> diagnostics_text = std::string("[]");
   uint64_t last_parse_misses = 0;  // statements parsed by the latest analysis (cache misses)
   uint64_t last_parse_hits = 0;
 

@@ -166,27 +166,37 @@ std::string lsp_diagnostic_text(const AnalyzedDocument& doc, const Diagnostic& d
   return out;
 }
 
-std::string lsp_diagnostics_text(const AnalyzedDocument& doc, ColumnEncoding encoding) {
+void append_lsp_diagnostics(std::string& out, const AnalyzedDocument& doc, ColumnEncoding encoding) {
   // Written directly rather than through a JSON tree: a 1 MB migration can carry thousands of
   // diagnostics, and building, copying and dumping a tree for them dominated edit latency.
   std::unordered_map<std::string, bool> documented;
-  std::string out = "[";
-  out.reserve(doc.analysis.diagnostics.size() * 480 + 2);
+  out.reserve(out.size() + doc.analysis.diagnostics.size() * 720 + 2);
+  out += '[';
+  bool first = true;
   for (const auto& d : doc.analysis.diagnostics) {
     auto it = documented.find(d.rule);
     if (it == documented.end()) it = documented.emplace(d.rule, RuleRegistry::find(d.rule) != nullptr).first;
-    if (out.size() > 1) out += ',';
+    if (!first) out += ',';
+    first = false;
     append_lsp_diagnostic(out, doc, d, encoding, it->second);
   }
   out += ']';
+}
+
+std::string lsp_diagnostics_text(const AnalyzedDocument& doc, ColumnEncoding encoding) {
+  std::string out;
+  append_lsp_diagnostics(out, doc, encoding);
   return out;
 }
 
-json diagnostic_report(const AnalyzedDocument& doc, const json& params, const FeatureContext&) {
+json diagnostic_report(const AnalyzedDocument& doc, const json& params, const FeatureContext& ctx) {
   std::string result_id = std::to_string(doc.id) + ":" + std::to_string(doc.generation);
   if (params.contains("previousResultId") && params["previousResultId"] == result_id)
     return {{"kind", "unchanged"}, {"resultId", result_id}};
-  return {{"kind", "full"}, {"resultId", result_id}, {"items", json::parse(doc.diagnostics_text)}};
+  // In push mode the text went into the publishDiagnostics params and was not kept.
+  std::string rendered;
+  if (!doc.diagnostics_text) rendered = lsp_diagnostics_text(doc, ctx.encoding);
+  return {{"kind", "full"}, {"resultId", result_id}, {"items", json::parse(doc.diagnostics_text ? *doc.diagnostics_text : rendered)}};
 }
 
 }  // namespace zerolock::lsp

@@ -13,6 +13,8 @@ using nlohmann::json;
 
 // diagnostics.cpp: the document's diagnostics as LSP Diagnostic[] JSON text, and one diagnostic.
 std::string lsp_diagnostics_text(const AnalyzedDocument& doc, ColumnEncoding encoding);
+// Appends the same JSON array to `out` (the publishDiagnostics params are built around it in place).
+void append_lsp_diagnostics(std::string& out, const AnalyzedDocument& doc, ColumnEncoding encoding);
 std::string lsp_diagnostic_text(const AnalyzedDocument& doc, const Diagnostic& d, ColumnEncoding encoding,
                                 bool documented_rule);
 json to_lsp_diagnostic(const AnalyzedDocument& doc, const Diagnostic& d, ColumnEncoding encoding);

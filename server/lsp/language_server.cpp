@@ -43,13 +43,19 @@ int LanguageServer::run() {
 }
 
 void LanguageServer::on_analysed(AnalyzedDocument& doc) {
-  // Worker thread: convert once here (the pull request reuses it), publish on the io thread,
-  // which alone knows whether this version is still the newest.
-  doc.diagnostics_text = lsp_diagnostics_text(doc, column_encoding(encoding_));
-  if (pull_diagnostics_) return;
-  // The params are serialised here, off the io thread; the io thread only decides and sends.
+  // Worker thread: convert once here, publish on the io thread, which alone knows whether this
+  // version is still the newest. Pull mode keeps the text for the requests.
+  if (pull_diagnostics_) {
+    doc.diagnostics_text = lsp_diagnostics_text(doc, column_encoding(encoding_));
+    return;
+  }
+  doc.diagnostics_text.reset();
+  // The params are serialised here, off the io thread, with the diagnostics written into them in
+  // place (megabytes for a large migration: no copy); the io thread only decides and sends.
   std::string params = R"({"uri":)" + protocol::to_json_text(doc.uri) + R"(,"version":)" + std::to_string(doc.version) +
-                       R"(,"diagnostics":)" + doc.diagnostics_text + "}";
+                       R"(,"diagnostics":)";
+  append_lsp_diagnostics(params, doc, column_encoding(encoding_));
+  params += '}';
   asio::post(io_, [this, id = doc.id, uri = doc.uri, version = doc.version, params = std::move(params)]() mutable {
     auto it = documents_.find(uri);
     if (it == documents_.end() || it->second.id != id) return;  // closed (or reopened) meanwhile

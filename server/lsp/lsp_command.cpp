@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <string>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <asio/io_context.hpp>
@@ -123,6 +124,12 @@ int lsp_command(const std::vector<std::string>& args) {
       spdlog::error("cannot set up stdio");
       return 2;
     }
+#ifdef F_SETPIPE_SZ
+    // A larger pipe (Linux: up to /proc/sys/fs/pipe-max-size, 1 MiB by default) lets a
+    // multi-megabyte publishDiagnostics go out in a few writes instead of one per 64 KiB the
+    // client drains. Not a pipe, or over the limit: the call fails and nothing changes.
+    (void)::fcntl(protocol_out, F_SETPIPE_SZ, 1 << 20);
+#endif
     transport = protocol::make_fd_transport(io, protocol_in, protocol_out);
   }
 

@@ -5,6 +5,7 @@
 // transactions, settings and suppression comments; seeds are fixed so a failure reproduces.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -83,19 +84,32 @@ struct IncrementalDocument {
   sql::SplitResult split;
   StatementCache cache;
   RuleResultCache rule_cache;
+  // The previous analysis and what the last edit left alone: unchanged statements' parses are
+  // taken from it by position, as the language server does.
+  std::optional<Analysis> previous;
+  std::optional<sql::SplitReuse> reuse;
 
-  Analysis analyse(const Config& config) {
+  const Analysis& analyse(const Config& config) {
     DocumentInput input;
     input.path = "V1__edits.sql";
     input.text = text;
     input.sql_split = &split;
+    if (previous && reuse) {
+      input.previous = &previous->migration;
+      input.sql_reuse = &*reuse;
+    }
     Analysis a = analyze_document(input, config, cache, &rule_cache);
     cache.sweep();
-    return a;
+    previous = std::move(a);
+    reuse.reset();
+    return *previous;
   }
+  // The next analysis is of the same text (a configuration change): every parse is reused.
+  void unchanged() { reuse = sql::SplitReuse{split.statements.size(), 0, split.statements.size()}; }
   void edit(uint32_t begin, uint32_t end, const std::string& inserted) {
     text.replace(begin, end - begin, inserted);
-    split = sql::resplit(split, sql::TextEdit{begin, end, static_cast<uint32_t>(inserted.size())}, text);
+    reuse.emplace();
+    split = sql::resplit(split, sql::TextEdit{begin, end, static_cast<uint32_t>(inserted.size())}, text, &*reuse);
   }
 };
 
@@ -176,6 +190,7 @@ TEST(IncrementalAnalysis, ConfigurationChangeDropsCachedFindings) {
   old.pg_version = 10;  // every non-NULL ADD COLUMN default rewrites: findings differ
   old.rules["require-concurrent-index-creation"].severity = Severity::Hint;
   Analysis first = doc.analyse(modern);
+  doc.unchanged();
   Analysis second = doc.analyse(old);
   expect_same(second, fresh_analysis(doc.text, old), "after a configuration change");
   EXPECT_NE(describe_all(first), describe_all(second));  // the change is visible, so the check above can fail
@@ -201,6 +216,29 @@ TEST(IncrementalAnalysis, SameStatementTextInDifferentContexts) {
   Analysis after = doc.analyse(config);
   expect_same(after, fresh_analysis(doc.text, config), "after the table became new");
   EXPECT_LT(after.diagnostics.size(), before);
+}
+
+TEST(IncrementalAnalysis, UnchangedStatementsAreTakenByPositionWithoutALookup) {
+  IncrementalDocument doc;
+  for (int i = 0; i < 20; ++i) doc.text += "CREATE INDEX ix_" + std::to_string(i) + " ON users (a);\n";
+  doc.split = sql::split(doc.text);
+  Config config;
+  doc.analyse(config);
+  // Typing inside statement 10, then splitting it in two with a ';': only the statements the
+  // re-split touched are looked up in the cache; the others come from the previous analysis.
+  std::vector<std::pair<std::string, std::string>> edits = {{"x", "an identifier grows"}, {"; SELECT 1 ", "a statement is split"}};
+  for (const auto& [inserted, what] : edits) {
+    uint32_t at = doc.split.statements[10].begin + 16;
+    uint64_t lookups = doc.cache.hits() + doc.cache.misses();
+    const auto* kept_before = doc.previous->migration.statements[3].parsed.get();
+    const auto* tail_before = doc.previous->migration.statements.back().parsed.get();
+    doc.edit(at, at, inserted);
+    const Analysis& a = doc.analyse(config);
+    EXPECT_LE(doc.cache.hits() + doc.cache.misses() - lookups, 3u) << what;
+    EXPECT_EQ(a.migration.statements[3].parsed.get(), kept_before) << what;
+    EXPECT_EQ(a.migration.statements.back().parsed.get(), tail_before) << what;
+    expect_same(a, fresh_analysis(doc.text, config), what);
+  }
 }
 
 TEST(IncrementalAnalysis, RetiredGenerationStillMatches) {
