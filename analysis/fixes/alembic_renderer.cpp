@@ -722,14 +722,14 @@ std::optional<NewFile> later_revision(const Ctx& outer, const alembic::Module& m
 // The plan's undo_first steps in downgrade(), before the first top-level statement of it that
 // touches the rewritten statement's tables (the user's own inverse: renaming back, dropping), so
 // they run first in the reverse order; else at the start of its body. Nothing when downgrade() is
-// absent or empty (missing-downgrade is about that). Returns false when a step cannot be written.
-bool undo_first_edit(const Ctx& outer, const alembic::Module& module, std::vector<TextEdit>& edits) {
+// absent or empty (missing-downgrade is about that). Returns why when a step cannot be written.
+std::optional<std::string> undo_first_edit(const Ctx& outer, const alembic::Module& module, std::vector<TextEdit>& edits) {
   const Stmt* downgrade = nullptr;
   for (const Stmt& st : module.body)
     if (st.kind == StmtKind::Def && st.name == "downgrade") downgrade = &st;
-  if (!downgrade) return true;
+  if (!downgrade) return std::nullopt;
   const Stmt* first = first_code(*downgrade);
-  if (!first || (downgrade->body.size() == 1 && first->kind == StmtKind::Pass)) return true;
+  if (!first || (downgrade->body.size() == 1 && first->kind == StmtKind::Pass)) return std::nullopt;
   std::set<std::string> tables{SchemaDelta::fold(outer.orig->table)};
   if (!outer.orig->new_name.empty()) tables.insert(SchemaDelta::fold(QualifiedName{outer.orig->table.schema, outer.orig->new_name}));
   const Stmt* anchor = nullptr;
@@ -757,27 +757,33 @@ bool undo_first_edit(const Ctx& outer, const alembic::Module& module, std::vecto
         const Stmt* top = nullptr;
         for (const Stmt& st : downgrade->body)
           if (st.range.begin <= s.range.begin && s.range.end <= st.range.end) top = &st;
-        if (!same || replaced || !top || top->kind != StmtKind::Expr || !top->value || top->value->range != s.range) return false;
+        // The inverse inside a batch block: dropping the new column there instead would have to leave
+        // the block the way the upgrade's call did; not written.
+        if (top && is_batch_with(*top))
+          return std::string("the rollback of the rewrite would replace the user's ") + (op.kind == OpKind::RenameColumn ? "rename back" : "use of the column") +
+                 " in downgrade(), which is inside a batch_alter_table block: not rewritten";
+        if (!same || replaced || !top || top->kind != StmtKind::Expr || !top->value || top->value->range != s.range)
+          return std::string("the column is used in downgrade() in a way the rollback of the rewrite cannot take over: not rewritten");
         replaced = top;
       }
     }
   }
   if (replaced) anchor = replaced;
   auto ind = indent_before(outer.text, anchor->range.begin);
-  if (!ind) return false;
+  if (!ind) return std::string("cannot write the rollback of the rewrite in downgrade()");
   Ctx c = outer;
   c.indent = *ind;
   std::string ins;
   for (const Step& st : outer.plan.undo_first) {
     auto code = step_code(c, st, false);
-    if (!code) return false;
+    if (!code) return std::string("cannot write the rollback of the rewrite in downgrade()");
     for (const auto& line : *code) ins += (ins.empty() ? "" : c.eol + *ind) + line;
   }
   uint32_t ls = line_start(outer.text, anchor->range.begin);
   // Not zero-width (as the lock_timeout line): a second copy of this fix in one pass conflicts.
   if (replaced) edits.push_back({{ls, anchor->range.end}, *ind + ins});
   else edits.push_back({{ls, anchor->range.begin}, *ind + ins + c.eol + *ind});
-  return true;
+  return std::nullopt;
 }
 
 // The generate-downgrade plan: downgrade()'s body replaced (it only held pass / ... / raise), or a
@@ -991,7 +997,7 @@ RenderedFix render_alembic(const FixPlan& plan, const Analysis& analysis, std::s
     if (e.range.size() > 0 || !e.new_text.empty()) edits.push_back(std::move(e));
   }
   if (!edits.empty() && !plan.undo_first.empty() && s.section == Section::Upgrade)
-    if (!undo_first_edit(c, module, edits)) return fail("cannot write the rollback of the rewrite in downgrade()");
+    if (auto why = undo_first_edit(c, module, edits)) return fail(*why);
   if (!edits.empty())
     if (auto imp = op_import(text, module, c.eol)) edits.push_back(*imp);
   std::stable_sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) { return a.range.begin < b.range.begin; });

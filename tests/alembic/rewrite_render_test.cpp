@@ -430,6 +430,18 @@ TEST(AlembicRender, BatchCallsThatCannotLeaveTheBlockSayWhy) {
                              "insert_after=\"id\")\n"),
                     config, "adding-not-nullable-column"),
             "batch_op.add_column(insert_after=...) only means something when the table is recreated: not rewritten");
+  // A rename's expand phase could leave the block, but its rollback would have to take the place of
+  // the rename back, which is in a batch block of downgrade() too.
+  std::string rename = revision("with op.batch_alter_table(\"users\") as batch_op:",
+                                "        batch_op.alter_column(\"name\", new_column_name=\"full_name\")\n\n\n"
+                                "def downgrade():\n"
+                                "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                                "    with op.batch_alter_table(\"users\") as batch_op:\n"
+                                "        batch_op.alter_column(\"full_name\", new_column_name=\"name\")\n");
+  EXPECT_EQ(refusal(rename, config, "renaming-column"),
+            "the rollback of the rewrite would replace the user's rename back in downgrade(), which is inside a "
+            "batch_alter_table block: not rewritten");
+  EXPECT_EQ(fixed(rename, config, true), rename);
   // Unchanged where refused.
   std::string always = revision("with op.batch_alter_table(\"users\", recreate=\"always\") as batch_op:", index);
   EXPECT_EQ(fixed(always, config), always);
