@@ -749,10 +749,21 @@ std::optional<std::string> undo_first_edit(const Ctx& outer, const alembic::Modu
   // column used any other way in downgrade() is beyond what this can rewrite.
   const Stmt* replaced = nullptr;
   if (const auto& r = outer.plan.undo_replaces) {
+    // The names the table takes in downgrade() (renamed back before its column is): the rollback
+    // steps would name the table wrongly, and the user's inverse is then not recognised.
+    std::set<std::string> renamed;
     for (const Statement& s : outer.analysis.migration.statements) {
       if (s.section != Section::Downgrade || !s.parsed) continue;
       for (const Operation& op : s.parsed->ops) {
-        if (SchemaDelta::fold(op.table) != SchemaDelta::fold(r->table) || (op.column != r->column && op.new_name != r->column)) continue;
+        std::string t = SchemaDelta::fold(op.table);
+        if (op.kind == OpKind::RenameTable && (t == SchemaDelta::fold(r->table) || renamed.count(t))) {
+          renamed.insert(SchemaDelta::fold(QualifiedName{op.table.schema, op.new_name}));
+          continue;
+        }
+        if (renamed.count(t) && (op.column == r->column || op.new_name == r->column))
+          return std::string("downgrade() renames the table back before it uses the column the rollback of the rewrite "
+                             "drops: not rewritten");
+        if (t != SchemaDelta::fold(r->table) || (op.column != r->column && op.new_name != r->column)) continue;
         bool same = op.kind == r->kind && op.column == r->column && op.new_name == r->new_name && s.parsed->ops.size() == 1;
         const Stmt* top = nullptr;
         for (const Stmt& st : downgrade->body)

@@ -44,6 +44,20 @@ bool fires(const std::string& text, const Config& config, const std::string& rul
   return false;
 }
 
+// Why the first plan for `rule`'s first finding is not rendered ("" when it is).
+std::string refusal(const std::string& text, const Config& config, const std::string& rule) {
+  Analysis a = analyse(text, config);
+  for (const Diagnostic& d : a.diagnostics) {
+    if (d.rule != rule) continue;
+    for (const FixPlan& plan : plans_for(a, text, config, d)) {
+      RenderedFix r = render_alembic(plan, a, text, config);
+      if (!r.ok) return r.why_not;
+    }
+    return "";
+  }
+  return "no " + rule + " finding";
+}
+
 TEST(AlembicVersion, ParsedFromConfigWithADefault) {
   EXPECT_EQ(alembic_target(version(nullptr)), (std::pair{1, 13}));
   EXPECT_EQ(alembic_target(version("1.8")), (std::pair{1, 8}));
@@ -285,6 +299,26 @@ TEST(AlembicRender, RenameColumnDowngradeDropsWhatTheExpandAdded) {
   EXPECT_TRUE(fires(fixed(batch, config, true), config, "renaming-column"));
 }
 
+// The table renamed in upgrade() and back in downgrade() before the column is: the rollback would
+// drop the new column under the table's later name and the user's rename back would then fail.
+TEST(AlembicRender, RenameColumnOfATableRenamedBackIsNotRewritten) {
+  std::string text = std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.rename_table(\"a\", \"b\")\n"
+                     "    op.alter_column(\"b\", \"x\", new_column_name=\"y\")\n\n\n"
+                     "def downgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.rename_table(\"b\", \"a\")\n"
+                     "    op.alter_column(\"a\", \"y\", new_column_name=\"x\")\n";
+  Config config = version("1.8");
+  EXPECT_EQ(refusal(text, config, "renaming-column"),
+            "downgrade() renames the table back before it uses the column the rollback of the rewrite drops: not rewritten");
+  std::string out = fixed(text, config, true);
+  EXPECT_NE(out.find("    op.alter_column(\"b\", \"x\", new_column_name=\"y\")\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("op.drop_column(\"b\", \"y\")"), std::string::npos) << out;
+}
+
 TEST(AlembicRender, GeneratedDowngradeWhenMissing) {
   std::string text = std::string(kHead) +
                      "def upgrade() -> None:\n"
@@ -304,20 +338,6 @@ TEST(AlembicRender, GeneratedDowngradeWhenMissing) {
       << out;
   EXPECT_FALSE(fires(out, config, "missing-downgrade"));
   EXPECT_FALSE(fires(out, config, "downgrade-not-inverse"));
-}
-
-// Why the first plan for `rule`'s first finding is not rendered ("" when it is).
-std::string refusal(const std::string& text, const Config& config, const std::string& rule) {
-  Analysis a = analyse(text, config);
-  for (const Diagnostic& d : a.diagnostics) {
-    if (d.rule != rule) continue;
-    for (const FixPlan& plan : plans_for(a, text, config, d)) {
-      RenderedFix r = render_alembic(plan, a, text, config);
-      if (!r.ok) return r.why_not;
-    }
-    return "";
-  }
-  return "no " + rule + " finding";
 }
 
 TEST(AlembicRender, NothingInsideLoopsOrConditionalsAndNoCrashOnBrokenPython) {
