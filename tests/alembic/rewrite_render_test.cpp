@@ -409,6 +409,20 @@ TEST(AlembicRender, BatchBlockOfOneCallIsReplaced) {
                      "\t\t\tpostgresql_concurrently=True,\n"
                      "\t\t\ttable_name=\"users\",\n"
                      "\t\t)\n");
+  // create_foreign_key takes the block's schema as source_schema (the referent keeps its own).
+  std::string fk = std::string(kHead) +
+                   "def upgrade():\n"
+                   "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                   "    with op.batch_alter_table(\"orders\", schema=\"shop\") as batch_op:\n"
+                   "        batch_op.create_foreign_key(\"orders_user_id_fkey\", \"users\", [\"user_id\"], [\"id\"])\n";
+  EXPECT_EQ(fixed(fk, version("1.8")),
+            std::string(kHead) +
+                "def upgrade():\n"
+                "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                "    op.create_foreign_key(\"orders_user_id_fkey\", \"orders\", \"users\", [\"user_id\"], [\"id\"], "
+                "postgresql_not_valid=True, source_schema=\"shop\")\n"
+                "    with op.get_context().autocommit_block():\n"
+                "        op.execute(\"ALTER TABLE shop.orders VALIDATE CONSTRAINT orders_user_id_fkey\")\n");
   // The not-null recipe: the user's alter_column, now an op call on the table, in its phase.
   std::string nn = std::string(kHead) +
                    "def upgrade():\n"
