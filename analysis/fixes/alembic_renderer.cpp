@@ -427,7 +427,6 @@ void batch_names(const Expr* e, const std::string& name, std::vector<TextEdit>& 
   for (const auto& k : e->keywords) batch_names(k.value.get(), name, edits);
 }
 
-
 // Fills `b` for the call c.st inside the batch block `with`; the reason when it cannot be rewritten.
 std::optional<std::string> batch_context(const Ctx& c, const Stmt& with, Batch& b) {
   const Expr& open = *with.with_items[0].context;
@@ -448,7 +447,9 @@ std::optional<std::string> batch_context(const Ctx& c, const Stmt& with, Batch& 
                       v->value->value->text == b.name;
     // Other code in the block runs at once, before the batch's ALTERs, which run at its end: moving
     // one ALTER out would change what runs before that code.
-    if (!batch_call) return "the batch_alter_table block holds code other than " + b.name + " calls (it runs before the batch's ALTERs): not rewritten";
+    if (!batch_call)
+      return "the batch_alter_table block holds code other than " + b.name +
+             " calls (it runs before the batch's ALTERs): not rewritten";
   }
   if (!found) return "the call is not a statement of the batch_alter_table block: not rewritten";
   const Expr& call = *c.call;
@@ -585,7 +586,8 @@ std::optional<TextEdit> batch_split(const Ctx& c, const std::vector<Chunk>& chun
   out += join_chunks(c, chunks) + trailing;
   uint32_t end = call_end;
   if (k + 1 < body.size()) {
-    out += c.eol + c.indent + std::string(t.substr(w.header.begin, w.header.size())) + std::string(t.substr(call_end, w.range.end - call_end));
+    out += c.eol + c.indent + std::string(t.substr(w.header.begin, w.header.size())) +
+           std::string(t.substr(call_end, w.range.end - call_end));
     end = w.range.end;
   }
   return minimal(t, {w.range.begin, end}, out);
@@ -771,10 +773,12 @@ std::optional<std::string> undo_first_edit(const Ctx& outer, const alembic::Modu
         // The inverse inside a batch block: dropping the new column there instead would have to leave
         // the block the way the upgrade's call did; not written.
         if (top && is_batch_with(*top))
-          return std::string("the rollback of the rewrite would replace the user's ") + (op.kind == OpKind::RenameColumn ? "rename back" : "use of the column") +
+          return std::string("the rollback of the rewrite would replace the user's ") +
+                 (op.kind == OpKind::RenameColumn ? "rename back" : "use of the column") +
                  " in downgrade(), which is inside a batch_alter_table block: not rewritten";
         if (!same || replaced || !top || top->kind != StmtKind::Expr || !top->value || top->value->range != s.range)
-          return std::string("the column is used in downgrade() in a way the rollback of the rewrite cannot take over: not rewritten");
+          return std::string("the column is used in downgrade() in a way the rollback of the rewrite cannot take over: "
+                             "not rewritten");
         replaced = top;
       }
     }
