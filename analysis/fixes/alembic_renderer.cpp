@@ -46,6 +46,18 @@ std::optional<std::string> indent_before(std::string_view text, uint32_t offset)
   return std::string(text.substr(b, offset - b));
 }
 
+// A call inside `with op.batch_alter_table("t") as batch_op:`. On PostgreSQL (recreate="auto" or
+// "never") the block does not copy the table: each batch_op.X(...) is queued and runs as
+// op.X("t", ...) when the block exits. A rewritten call therefore leaves the block: its code is
+// written as op.* calls on the batch's table right after the calls before it, and the calls after
+// it go into a second batch block with the same header, so every ALTER keeps its order.
+struct Batch {
+  const Stmt* with = nullptr;     // the with statement
+  size_t index = 0;               // the call's position in its body
+  std::string name;               // batch_op
+  std::vector<TextEdit> to_op;    // batch_op.X(args) -> op.X(table, args, schema=...)
+};
+
 // One piece of generated code at a nesting level below the statement's indentation. Continuation
 // lines ("\n") are relative to that level.
 struct Chunk {
@@ -62,12 +74,14 @@ struct Ctx {
   std::string eol = "\n";
   std::string quote = "\"";
   std::string unit = "    ";
-  std::string indent;             // the statement's
+  std::string indent;             // the statement's (in a batch block: the with statement's)
+  std::string src_indent;         // the call's own, stripped from its continuation lines (empty: indent)
   const Statement* s = nullptr;   // the plan's statement
   const Stmt* st = nullptr;       // the Python statement holding it
   const Expr* call = nullptr;     // the op.* call (op.execute for embedded SQL)
   const Operation* orig = nullptr;
   bool embedded_sql = false;      // the statement is SQL inside op.execute("...")
+  const Batch* batch = nullptr;   // the call is a batch_op call
 };
 
 std::string py_str(const Ctx& c, std::string_view s) {
@@ -107,7 +121,8 @@ std::string relative(const Ctx& c, ByteRange range, std::vector<TextEdit> edits)
     size_t nl = t.find('\n', at);
     std::string line = t.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (at > 0 && line.rfind(c.indent, 0) == 0) line = line.substr(c.indent.size());
+    const std::string& strip = c.src_indent.empty() ? c.indent : c.src_indent;
+    if (at > 0 && line.rfind(strip, 0) == 0) line = line.substr(strip.size());
     out += line;
     if (nl == std::string::npos) break;
     out += '\n';
@@ -189,9 +204,16 @@ std::optional<TextEdit> remove_kw(const Expr& call, std::string_view name) {
   return TextEdit{{prev, k->value->range.end}, ""};
 }
 
-const Expr* column_arg(const Expr& add_column) {
+// add_column's column: op.add_column(table, column), batch_op.add_column(column).
+const Expr* column_arg(const Ctx& c, const Expr& add_column) {
   if (const Expr* k = add_column.keyword("column")) return k;
-  return add_column.arg(1);
+  return add_column.arg(c.batch ? 0 : 1);
+}
+
+// The user's call with `edits`, as code of its own (a batch_op call turned into its op.* form).
+std::string original_text(const Ctx& c, std::vector<TextEdit> edits) {
+  if (c.batch) edits.insert(edits.end(), c.batch->to_op.begin(), c.batch->to_op.end());
+  return relative(c, c.st->range, std::move(edits));
 }
 
 // ---- steps
@@ -265,12 +287,12 @@ std::optional<std::vector<std::string>> step_code(const Ctx& c, const Step& step
   if (step.original_changed) {
     auto edits = original_edits(c, step);
     if (!edits) return std::nullopt;
-    return std::vector<std::string>{relative(c, c.st->range, *edits)};
+    return std::vector<std::string>{original_text(c, *edits)};
   }
   if (from_original(c, step)) {
     std::vector<TextEdit> edits;
     if (op.kind == OpKind::AddColumn) {
-      const Expr* col = column_arg(*c.call);
+      const Expr* col = column_arg(c, *c.call);
       if (!col || col->kind != ExprKind::Call) return std::nullopt;
       if (!op.column_spec->not_null) {
         const alembic::Keyword* n = find_kw(*col, "nullable");
@@ -279,7 +301,7 @@ std::optional<std::vector<std::string>> step_code(const Ctx& c, const Step& step
       if (!op.column_spec->has_default)
         if (auto rm = remove_kw(*col, "server_default")) edits.push_back(*rm);
     }
-    return std::vector<std::string>{relative(c, c.st->range, edits)};
+    return std::vector<std::string>{original_text(c, edits)};
   }
   switch (step.kind) {
     case StepKind::Note: {
@@ -313,7 +335,7 @@ std::optional<std::vector<std::string>> step_code(const Ctx& c, const Step& step
           case OpKind::SetDefault: {
             // The add_column's own server_default, as the user wrote it.
             if (c.embedded_sql || c.orig->kind != OpKind::AddColumn) break;
-            const Expr* col = column_arg(*c.call);
+            const Expr* col = column_arg(c, *c.call);
             const Expr* d = col && col->kind == ExprKind::Call ? col->keyword("server_default") : nullptr;
             if (!d) break;
             return std::vector<std::string>{"op.alter_column(" + name_args(c, op.table) + ", " + py_str(c, op.column) +
@@ -358,6 +380,115 @@ bool is_autocommit_with(const Stmt& st) {
   if (st.kind != StmtKind::With || st.with_items.size() != 1 || !st.with_items[0].context) return false;
   const Expr& e = *st.with_items[0].context;
   return e.kind == ExprKind::Call && e.value && e.value->kind == ExprKind::Attribute && e.value->text == "autocommit_block";
+}
+
+bool is_batch_with(const Stmt& st) {
+  if (st.kind != StmtKind::With || st.with_items.size() != 1 || !st.with_items[0].context) return false;
+  const Expr& e = *st.with_items[0].context;
+  return e.kind == ExprKind::Call && e.value && e.value->kind == ExprKind::Attribute && e.value->text == "batch_alter_table" &&
+         e.value->value && (e.value->value->dotted() == "op" || e.value->value->dotted() == "alembic.op");
+}
+
+// Why a block around the call keeps it from being rewritten.
+std::string enclosing_refusal(const Stmt& st) {
+  switch (st.kind) {
+    case StmtKind::For:
+    case StmtKind::While: return "inside a loop (the call may run any number of times): not rewritten";
+    case StmtKind::If: return "inside a conditional (the rewrite would have to hold on every branch): not rewritten";
+    case StmtKind::Try: return "inside a try block (an exception handler may depend on where it fails): not rewritten";
+    case StmtKind::With:
+      return is_batch_with(st) ? "inside a batch_alter_table block nested in another block: not rewritten"
+                               : "inside a with block other than autocommit_block: not rewritten";
+    default: return "inside a compound statement: not rewritten";
+  }
+}
+
+// Where op.X takes the table that batch_op.X gets from its block: the positional index, the
+// keyword and the schema keyword of op.X (the batch form has the same arguments without them).
+struct TableSlot {
+  size_t position;
+  const char* keyword;
+  const char* schema;
+};
+std::optional<TableSlot> table_slot(std::string_view fn) {
+  if (fn == "add_column" || fn == "drop_column" || fn == "alter_column") return TableSlot{0, "table_name", "schema"};
+  if (fn == "create_foreign_key") return TableSlot{1, "source_table", "source_schema"};
+  if (fn == "create_index" || fn == "drop_index" || fn == "create_check_constraint" || fn == "create_unique_constraint" ||
+      fn == "create_primary_key" || fn == "drop_constraint")
+    return TableSlot{1, "table_name", "schema"};
+  return std::nullopt;
+}
+
+void batch_names(const Expr* e, const std::string& name, std::vector<TextEdit>& edits) {
+  if (!e) return;
+  if (e->kind == ExprKind::Name && e->text == name) edits.push_back({e->range, "op"});
+  batch_names(e->value.get(), name, edits);
+  for (const auto& i : e->items) batch_names(i.get(), name, edits);
+  for (const auto& k : e->keywords) batch_names(k.value.get(), name, edits);
+}
+
+// Fills `b` for the call c.st inside the batch block `with`; the reason when it cannot be rewritten.
+std::optional<std::string> batch_context(const Ctx& c, const Stmt& with, Batch& b) {
+  const Expr& open = *with.with_items[0].context;
+  b.with = &with;
+  b.name = with.with_items[0].as_name;
+  if (b.name.empty()) return "a batch_alter_table block without `as NAME`: not rewritten";
+  if (const Expr* r = open.keyword("recreate"))
+    if (r->kind != ExprKind::String || (r->str.value != "auto" && r->str.value != "never"))
+      return "batch_alter_table with recreate=" + src(c, r->range) + " copies the table: not rewritten";
+  bool found = false;
+  for (size_t k = 0; k < with.body.size(); ++k) {
+    const Stmt& st = with.body[k];
+    if (&st == c.st) b.index = k, found = true;
+    if (st.kind == StmtKind::Pass || alembic::is_docstring(st)) continue;
+    const Expr* v = st.value.get();
+    bool batch_call = st.kind == StmtKind::Expr && v && v->kind == ExprKind::Call && v->value &&
+                      v->value->kind == ExprKind::Attribute && v->value->value && v->value->value->kind == ExprKind::Name &&
+                      v->value->value->text == b.name;
+    // Other code in the block runs at once, before the batch's ALTERs, which run at its end: moving
+    // one ALTER out would change what runs before that code.
+    if (!batch_call)
+      return "the batch_alter_table block holds code other than " + b.name +
+             " calls (it runs before the batch's ALTERs): not rewritten";
+  }
+  if (!found) return "the call is not a statement of the batch_alter_table block: not rewritten";
+  const Expr& call = *c.call;
+  const Expr& callee = *call.value;
+  std::string fn = callee.text;
+  auto slot = table_slot(fn);
+  if (!slot) return b.name + "." + fn + "() has no op." + fn + "(table, ...) form zerolock writes: not rewritten";
+  for (const auto& item : call.items)
+    if (item->kind == ExprKind::Starred) return b.name + "." + fn + "(*args): not rewritten";
+  for (const auto& k : call.keywords) {
+    if (k.name.empty()) return b.name + "." + fn + "(**kwargs): not rewritten";
+    if (k.name == "insert_before" || k.name == "insert_after")
+      return b.name + "." + fn + "(" + k.name + "=...) only means something when the table is recreated: not rewritten";
+  }
+  const Expr* table = open.keyword("table_name") ? open.keyword("table_name") : open.arg(0);
+  if (!table) return "batch_alter_table without a table: not rewritten";
+  const Expr* schema = open.keyword("schema");
+  if (schema && schema->kind == ExprKind::Constant && schema->text == "None") schema = nullptr;
+  // batch_op.X(...) -> op.X(...), batch_op.f("name") -> op.f("name"): the block's name means
+  // nothing after it (and a call on it after the block is queued and never runs).
+  batch_names(&call, b.name, b.to_op);
+  std::vector<std::pair<std::string, std::string>> kws;
+  if (call.items.size() > slot->position) {
+    // The table as the positional argument it is in op.X, on its own line when the arguments are.
+    const Expr& at = *call.items[slot->position];
+    uint32_t prev = slot->position > 0 ? call.items[slot->position - 1]->range.end : callee.range.end;
+    std::string_view between = c.text.substr(prev, at.range.begin - prev);
+    std::string sep = ", ";
+    if (between.find('\n') != std::string_view::npos) {
+      auto ind = indent_before(c.text, at.range.begin);
+      sep = "," + c.eol + ind.value_or("");
+    }
+    b.to_op.push_back({{at.range.begin, at.range.begin}, src(c, table->range) + sep});
+  } else {
+    kws.push_back({slot->keyword, src(c, table->range)});
+  }
+  if (schema) kws.push_back({slot->schema, src(c, schema->range)});
+  for (auto& e : set_kwargs(c, call, kws)) b.to_op.push_back(std::move(e));
+  return std::nullopt;
 }
 
 std::string indent_unit(std::string_view text, const Stmt& def) {
@@ -415,6 +546,51 @@ std::string join_chunks(const Ctx& c, const std::vector<Chunk>& chunks) {
     }
   }
   return out;
+}
+
+// The batch block with the rewritten call taken out: the calls before it stay in the block, the
+// call's code follows at the block's level, and the calls after it go into a second block with the
+// same header (batch ops run when their block exits, so this keeps every ALTER in its order). An
+// empty block is not written. Comment lines just before the call move with it; its own trailing
+// comment follows the code.
+std::optional<TextEdit> batch_split(const Ctx& c, const std::vector<Chunk>& chunks) {
+  const Stmt& w = *c.batch->with;
+  const std::vector<Stmt>& body = w.body;
+  size_t k = c.batch->index;
+  std::string_view t = c.text;
+  auto line_end = [&](uint32_t at) {
+    while (at < t.size() && t[at] != '\n' && t[at] != '\r') ++at;
+    return at;
+  };
+  uint32_t call_end = line_end(c.st->range.end);
+  std::string trailing(t.substr(c.st->range.end, call_end - c.st->range.end));
+  size_t nonblank = trailing.find_first_not_of(" \t");
+  if (nonblank == std::string::npos) trailing.clear();
+  else if (trailing[nonblank] != '#') return std::nullopt;
+  std::string out;
+  uint32_t from = line_end(w.header.end);
+  if (k > 0) {
+    from = line_end(body[k - 1].range.end);
+    out += std::string(t.substr(w.range.begin, from - w.range.begin)) + c.eol + c.indent;
+  }
+  // Comment lines between the previous statement (or the header) and the call.
+  uint32_t to = line_start(t, c.st->range.begin);
+  for (uint32_t at = from; at < to;) {
+    uint32_t e = line_end(at);
+    std::string_view line = t.substr(at, e - at);
+    size_t b = line.find_first_not_of(" \t\r\n");
+    if (b != std::string_view::npos && line[b] == '#') out += std::string(line.substr(b)) + c.eol + c.indent;
+    at = e;
+    while (at < to && (t[at] == '\n' || t[at] == '\r')) ++at;
+  }
+  out += join_chunks(c, chunks) + trailing;
+  uint32_t end = call_end;
+  if (k + 1 < body.size()) {
+    out += c.eol + c.indent + std::string(t.substr(w.header.begin, w.header.size())) +
+           std::string(t.substr(call_end, w.range.end - call_end));
+    end = w.range.end;
+  }
+  return minimal(t, {w.range.begin, end}, out);
 }
 
 // `from alembic import op` when the module does not bind `op` yet (the code the fixes write uses it),
@@ -548,14 +724,14 @@ std::optional<NewFile> later_revision(const Ctx& outer, const alembic::Module& m
 // The plan's undo_first steps in downgrade(), before the first top-level statement of it that
 // touches the rewritten statement's tables (the user's own inverse: renaming back, dropping), so
 // they run first in the reverse order; else at the start of its body. Nothing when downgrade() is
-// absent or empty (missing-downgrade is about that). Returns false when a step cannot be written.
-bool undo_first_edit(const Ctx& outer, const alembic::Module& module, std::vector<TextEdit>& edits) {
+// absent or empty (missing-downgrade is about that). Returns why when a step cannot be written.
+std::optional<std::string> undo_first_edit(const Ctx& outer, const alembic::Module& module, std::vector<TextEdit>& edits) {
   const Stmt* downgrade = nullptr;
   for (const Stmt& st : module.body)
     if (st.kind == StmtKind::Def && st.name == "downgrade") downgrade = &st;
-  if (!downgrade) return true;
+  if (!downgrade) return std::nullopt;
   const Stmt* first = first_code(*downgrade);
-  if (!first || (downgrade->body.size() == 1 && first->kind == StmtKind::Pass)) return true;
+  if (!first || (downgrade->body.size() == 1 && first->kind == StmtKind::Pass)) return std::nullopt;
   std::set<std::string> tables{SchemaDelta::fold(outer.orig->table)};
   if (!outer.orig->new_name.empty()) tables.insert(SchemaDelta::fold(QualifiedName{outer.orig->table.schema, outer.orig->new_name}));
   const Stmt* anchor = nullptr;
@@ -575,35 +751,54 @@ bool undo_first_edit(const Ctx& outer, const alembic::Module& module, std::vecto
   // column used any other way in downgrade() is beyond what this can rewrite.
   const Stmt* replaced = nullptr;
   if (const auto& r = outer.plan.undo_replaces) {
+    // The names the table takes in downgrade() (renamed back before its column is): the rollback
+    // steps would name the table wrongly, and the user's inverse is then not recognised.
+    std::set<std::string> renamed;
     for (const Statement& s : outer.analysis.migration.statements) {
       if (s.section != Section::Downgrade || !s.parsed) continue;
       for (const Operation& op : s.parsed->ops) {
-        if (SchemaDelta::fold(op.table) != SchemaDelta::fold(r->table) || (op.column != r->column && op.new_name != r->column)) continue;
+        std::string t = SchemaDelta::fold(op.table);
+        if (op.kind == OpKind::RenameTable && (t == SchemaDelta::fold(r->table) || renamed.count(t))) {
+          renamed.insert(SchemaDelta::fold(QualifiedName{op.table.schema, op.new_name}));
+          continue;
+        }
+        if (renamed.count(t) && (op.column == r->column || op.new_name == r->column))
+          return std::string("downgrade() renames the table back before it uses the column the rollback of the rewrite "
+                             "drops: not rewritten");
+        if (t != SchemaDelta::fold(r->table) || (op.column != r->column && op.new_name != r->column)) continue;
         bool same = op.kind == r->kind && op.column == r->column && op.new_name == r->new_name && s.parsed->ops.size() == 1;
         const Stmt* top = nullptr;
         for (const Stmt& st : downgrade->body)
           if (st.range.begin <= s.range.begin && s.range.end <= st.range.end) top = &st;
-        if (!same || replaced || !top || top->kind != StmtKind::Expr || !top->value || top->value->range != s.range) return false;
+        // The inverse inside a batch block: dropping the new column there instead would have to leave
+        // the block the way the upgrade's call did; not written.
+        if (top && is_batch_with(*top))
+          return std::string("the rollback of the rewrite would replace the user's ") +
+                 (op.kind == OpKind::RenameColumn ? "rename back" : "use of the column") +
+                 " in downgrade(), which is inside a batch_alter_table block: not rewritten";
+        if (!same || replaced || !top || top->kind != StmtKind::Expr || !top->value || top->value->range != s.range)
+          return std::string("the column is used in downgrade() in a way the rollback of the rewrite cannot take over: "
+                             "not rewritten");
         replaced = top;
       }
     }
   }
   if (replaced) anchor = replaced;
   auto ind = indent_before(outer.text, anchor->range.begin);
-  if (!ind) return false;
+  if (!ind) return std::string("cannot write the rollback of the rewrite in downgrade()");
   Ctx c = outer;
   c.indent = *ind;
   std::string ins;
   for (const Step& st : outer.plan.undo_first) {
     auto code = step_code(c, st, false);
-    if (!code) return false;
+    if (!code) return std::string("cannot write the rollback of the rewrite in downgrade()");
     for (const auto& line : *code) ins += (ins.empty() ? "" : c.eol + *ind) + line;
   }
   uint32_t ls = line_start(outer.text, anchor->range.begin);
   // Not zero-width (as the lock_timeout line): a second copy of this fix in one pass conflicts.
   if (replaced) edits.push_back({{ls, anchor->range.end}, *ind + ins});
   else edits.push_back({{ls, anchor->range.begin}, *ind + ins + c.eol + *ind});
-  return true;
+  return std::nullopt;
 }
 
 // The generate-downgrade plan: downgrade()'s body replaced (it only held pass / ... / raise), or a
@@ -687,8 +882,12 @@ RenderedFix render_alembic(const FixPlan& plan, const Analysis& analysis, std::s
   std::vector<const Stmt*> chain;
   if (!locate(module.body, s.range, chain, c.st) || chain.empty() || chain.front()->kind != StmtKind::Def)
     return fail("the op call is not inside a function");
-  for (size_t k = 1; k < chain.size(); ++k)
-    if (!is_autocommit_with(*chain[k])) return fail("inside batch_alter_table, a loop or a conditional: not rewritten");
+  const Stmt* batch_with = nullptr;
+  for (size_t k = 1; k < chain.size(); ++k) {
+    if (is_autocommit_with(*chain[k])) continue;
+    if (k + 1 == chain.size() && is_batch_with(*chain[k])) batch_with = chain[k];
+    else return fail(enclosing_refusal(*chain[k]));
+  }
   const Stmt& def = *chain.front();
   c.unit = indent_unit(text, def);
   auto ind = indent_before(text, c.st->range.begin);
@@ -696,6 +895,16 @@ RenderedFix render_alembic(const FixPlan& plan, const Analysis& analysis, std::s
   c.indent = *ind;
   if (c.st->kind != StmtKind::Expr || !c.st->value || c.st->value->kind != ExprKind::Call) return fail("not a plain call statement");
   c.call = c.st->value.get();
+  Batch batch;
+  if (batch_with) {
+    if (auto why = batch_context(c, *batch_with, batch)) return fail(*why);
+    auto with_ind = indent_before(text, batch_with->range.begin);
+    if (!with_ind) return fail("the batch_alter_table block shares its line with other code");
+    // The rewritten code is written at the with statement's level, out of the block.
+    c.src_indent = c.indent;
+    c.indent = *with_ind;
+    c.batch = &batch;
+  }
   c.embedded_sql = c.call->range != s.range;
   if (c.plan.op_index >= 0) c.orig = &s.parsed->ops[static_cast<size_t>(plan.op_index)];
   else if (s.parsed->ops.size() == 1) c.orig = &s.parsed->ops.front();
@@ -791,6 +1000,11 @@ RenderedFix render_alembic(const FixPlan& plan, const Analysis& analysis, std::s
     }
     std::vector<Chunk> tail(chunks.begin() + 1, chunks.end());
     if (!tail.empty()) edits.push_back({{c.st->range.end, c.st->range.end}, c.eol + c.indent + join_chunks(c, tail)});
+  } else if (replaces && c.batch) {
+    if (chunks.empty()) return fail("nothing to write");
+    auto e = batch_split(c, chunks);
+    if (!e) return fail("the batch_op call shares its line with other code");
+    edits.push_back(std::move(*e));
   } else if (replaces) {
     if (chunks.empty()) return fail("nothing to write");
     std::string replacement = join_chunks(c, chunks);
@@ -798,7 +1012,7 @@ RenderedFix render_alembic(const FixPlan& plan, const Analysis& analysis, std::s
     if (e.range.size() > 0 || !e.new_text.empty()) edits.push_back(std::move(e));
   }
   if (!edits.empty() && !plan.undo_first.empty() && s.section == Section::Upgrade)
-    if (!undo_first_edit(c, module, edits)) return fail("cannot write the rollback of the rewrite in downgrade()");
+    if (auto why = undo_first_edit(c, module, edits)) return fail(*why);
   if (!edits.empty())
     if (auto imp = op_import(text, module, c.eol)) edits.push_back(*imp);
   std::stable_sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) { return a.range.begin < b.range.begin; });

@@ -44,6 +44,20 @@ bool fires(const std::string& text, const Config& config, const std::string& rul
   return false;
 }
 
+// Why the first plan for `rule`'s first finding is not rendered ("" when it is).
+std::string refusal(const std::string& text, const Config& config, const std::string& rule) {
+  Analysis a = analyse(text, config);
+  for (const Diagnostic& d : a.diagnostics) {
+    if (d.rule != rule) continue;
+    for (const FixPlan& plan : plans_for(a, text, config, d)) {
+      RenderedFix r = render_alembic(plan, a, text, config);
+      if (!r.ok) return r.why_not;
+    }
+    return "";
+  }
+  return "no " + rule + " finding";
+}
+
 TEST(AlembicVersion, ParsedFromConfigWithADefault) {
   EXPECT_EQ(alembic_target(version(nullptr)), (std::pair{1, 13}));
   EXPECT_EQ(alembic_target(version("1.8")), (std::pair{1, 8}));
@@ -285,6 +299,26 @@ TEST(AlembicRender, RenameColumnDowngradeDropsWhatTheExpandAdded) {
   EXPECT_TRUE(fires(fixed(batch, config, true), config, "renaming-column"));
 }
 
+// The table renamed in upgrade() and back in downgrade() before the column is: the rollback would
+// drop the new column under the table's later name and the user's rename back would then fail.
+TEST(AlembicRender, RenameColumnOfATableRenamedBackIsNotRewritten) {
+  std::string text = std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.rename_table(\"a\", \"b\")\n"
+                     "    op.alter_column(\"b\", \"x\", new_column_name=\"y\")\n\n\n"
+                     "def downgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    op.rename_table(\"b\", \"a\")\n"
+                     "    op.alter_column(\"a\", \"y\", new_column_name=\"x\")\n";
+  Config config = version("1.8");
+  EXPECT_EQ(refusal(text, config, "renaming-column"),
+            "downgrade() renames the table back before it uses the column the rollback of the rewrite drops: not rewritten");
+  std::string out = fixed(text, config, true);
+  EXPECT_NE(out.find("    op.alter_column(\"b\", \"x\", new_column_name=\"y\")\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("op.drop_column(\"b\", \"y\")"), std::string::npos) << out;
+}
+
 TEST(AlembicRender, GeneratedDowngradeWhenMissing) {
   std::string text = std::string(kHead) +
                      "def upgrade() -> None:\n"
@@ -306,24 +340,145 @@ TEST(AlembicRender, GeneratedDowngradeWhenMissing) {
   EXPECT_FALSE(fires(out, config, "downgrade-not-inverse"));
 }
 
-TEST(AlembicRender, NothingInsideBatchOrLoopsAndNoCrashOnBrokenPython) {
-  // The batch, loop and conditional calls must come out byte for byte; the plain call in the same
-  // file proves the fix pipeline ran (so an unchanged file is not just "nothing fired").
-  const std::string batch = "    with op.batch_alter_table(\"users\") as batch_op:\n"
-                            "        batch_op.create_index(\"ix_a\", [\"a\"])\n";
+TEST(AlembicRender, NothingInsideLoopsOrConditionalsAndNoCrashOnBrokenPython) {
+  // The loop and conditional calls must come out byte for byte; the plain call in the same file
+  // proves the fix pipeline ran (so an unchanged file is not just "nothing fired").
   const std::string loop = "    for t in (\"a\", \"b\"):\n"
                            "        op.create_index(\"ix_\" + t, t, [\"x\"])\n";
   const std::string cond = "    if op.get_context().dialect.name == \"postgresql\":\n"
                            "        op.create_index(\"ix_c\", \"orders\", [\"c\"])\n";
-  std::string text = std::string(kHead) + "def upgrade():\n" + batch + loop + cond +
+  std::string text = std::string(kHead) + "def upgrade():\n" + loop + cond +
                      "    op.create_index(\"ix_plain\", \"accounts\", [\"p\"])\n";
   std::string out = fixed(text, version("1.8"));
   EXPECT_NE(out.find("postgresql_concurrently"), std::string::npos) << out;
-  EXPECT_NE(out.find(batch), std::string::npos) << out;
   EXPECT_NE(out.find(loop), std::string::npos) << out;
   EXPECT_NE(out.find(cond), std::string::npos) << out;
+  std::string only_cond = std::string(kHead) + "def upgrade():\n    op.execute(\"SET lock_timeout = '2s'\")\n" + cond;
+  // A conditional's calls are not analysed (a not-analysed finding says so), so there is no finding
+  // to rewrite; the renderer refuses such a call on its own too (enclosing_refusal).
+  EXPECT_EQ(refusal(only_cond, version("1.8"), "require-concurrent-index-creation"), "no require-concurrent-index-creation finding");
+  EXPECT_TRUE(fires(only_cond, version("1.8"), "alembic-not-analysed")) << "the conditional is said to be unanalysed";
   std::string broken = text + "def downgrade(:\n";
   EXPECT_NO_THROW(fixed(broken, version("1.8"), true));
+}
+
+// batch_alter_table on PostgreSQL runs each batch_op.X as op.X(table, ...) when the block exits:
+// a rewritten call leaves the block as op.* code on the batch's table, between the calls before it
+// (still in the block) and the calls after it (in a second block with the same header).
+TEST(AlembicRender, BatchCallLeavesTheBlockInItsOrder) {
+  std::string text = std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    with op.batch_alter_table(\"users\", schema=\"app\") as batch_op:\n"
+                     "        batch_op.add_column(sa.Column(\"bio\", sa.Text()))\n"
+                     "        # the lookup by email\n"
+                     "        batch_op.create_index(batch_op.f(\"ix_users_email\"), [\"email\"])  # by email\n"
+                     "        batch_op.alter_column(\"bio\", comment=\"about\")\n";
+  Config config = version("1.8");
+  std::string out = fixed(text, config);
+  EXPECT_EQ(out, std::string(kHead) +
+                     "def upgrade():\n"
+                     "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                     "    with op.batch_alter_table(\"users\", schema=\"app\") as batch_op:\n"
+                     "        batch_op.add_column(sa.Column(\"bio\", sa.Text()))\n"
+                     "    # the lookup by email\n"
+                     "    with op.get_context().autocommit_block():\n"
+                     "        op.create_index(op.f(\"ix_users_email\"), \"users\", [\"email\"], postgresql_concurrently=True, "
+                     "schema=\"app\")  # by email\n"
+                     "    with op.batch_alter_table(\"users\", schema=\"app\") as batch_op:\n"
+                     "        batch_op.alter_column(\"bio\", comment=\"about\")\n");
+  EXPECT_FALSE(fires(out, config, "require-concurrent-index-creation"));
+  EXPECT_EQ(fixed(out, config), out);  // idempotent
+}
+
+TEST(AlembicRender, BatchBlockOfOneCallIsReplaced) {
+  std::string text = std::string(kHead) +
+                     "def downgrade():\n"
+                     "\top.execute(\"SET lock_timeout = '2s'\")\n"
+                     "\twith op.batch_alter_table(\"users\") as b:\n"
+                     "\t\tb.drop_index(\n"
+                     "\t\t\t\"ix_users_email\",\n"
+                     "\t\t)\n";
+  std::string out = fixed(text, version("1.8"));
+  EXPECT_EQ(out, std::string(kHead) +
+                     "def downgrade():\n"
+                     "\top.execute(\"SET lock_timeout = '2s'\")\n"
+                     "\twith op.get_context().autocommit_block():\n"
+                     "\t\top.drop_index(\n"
+                     "\t\t\t\"ix_users_email\",\n"
+                     "\t\t\tpostgresql_concurrently=True,\n"
+                     "\t\t\ttable_name=\"users\",\n"
+                     "\t\t)\n");
+  // create_foreign_key takes the block's schema as source_schema (the referent keeps its own).
+  std::string fk = std::string(kHead) +
+                   "def upgrade():\n"
+                   "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                   "    with op.batch_alter_table(\"orders\", schema=\"shop\") as batch_op:\n"
+                   "        batch_op.create_foreign_key(\"orders_user_id_fkey\", \"users\", [\"user_id\"], [\"id\"])\n";
+  EXPECT_EQ(fixed(fk, version("1.8")),
+            std::string(kHead) +
+                "def upgrade():\n"
+                "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                "    op.create_foreign_key(\"orders_user_id_fkey\", \"orders\", \"users\", [\"user_id\"], [\"id\"], "
+                "postgresql_not_valid=True, source_schema=\"shop\")\n"
+                "    with op.get_context().autocommit_block():\n"
+                "        op.execute(\"ALTER TABLE shop.orders VALIDATE CONSTRAINT orders_user_id_fkey\")\n");
+  // The not-null recipe: the user's alter_column, now an op call on the table, in its phase.
+  std::string nn = std::string(kHead) +
+                   "def upgrade():\n"
+                   "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                   "    with op.batch_alter_table(\"orders\") as batch_op:\n"
+                   "        batch_op.alter_column(\"status\", existing_type=sa.Text(), nullable=False)\n";
+  EXPECT_EQ(fixed(nn, version("1.8")),
+            std::string(kHead) +
+                "def upgrade():\n"
+                "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                "    op.execute(\"ALTER TABLE orders ADD CONSTRAINT orders_status_not_null CHECK (status IS NOT NULL) NOT VALID\")\n"
+                "    with op.get_context().autocommit_block():\n"
+                "        op.execute(\"ALTER TABLE orders VALIDATE CONSTRAINT orders_status_not_null\")\n"
+                "        op.alter_column(\"orders\", \"status\", existing_type=sa.Text(), nullable=False)\n"
+                "        op.drop_constraint(\"orders_status_not_null\", \"orders\")\n");
+}
+
+TEST(AlembicRender, BatchCallsThatCannotLeaveTheBlockSayWhy) {
+  Config config = version("1.8");
+  auto revision = [](const std::string& with, const std::string& body) {
+    return std::string(kHead) + "def upgrade():\n    op.execute(\"SET lock_timeout = '2s'\")\n    " + with + "\n" + body;
+  };
+  const std::string index = "        batch_op.create_index(\"ix_a\", [\"a\"])\n";
+  EXPECT_EQ(refusal(revision("with op.batch_alter_table(\"users\", recreate=\"always\") as batch_op:", index), config,
+                    "require-concurrent-index-creation"),
+            "batch_alter_table with recreate=\"always\" copies the table: not rewritten");
+  EXPECT_EQ(refusal(revision("with op.batch_alter_table(\"users\") as batch_op:",
+                             "        op.execute(\"UPDATE users SET a = 1 WHERE id = 1\")\n" + index),
+                    config, "require-concurrent-index-creation"),
+            "the batch_alter_table block holds code other than batch_op calls (it runs before the batch's ALTERs): not "
+            "rewritten");
+  EXPECT_EQ(refusal(revision("for t in (\"users\", \"admins\"):",
+                             "        with op.batch_alter_table(t) as batch_op:\n"
+                             "            batch_op.create_index(\"ix_a\", [\"a\"])\n"),
+                    config, "require-concurrent-index-creation"),
+            "no require-concurrent-index-creation finding");  // the loop is not analysed at all
+  EXPECT_EQ(refusal(revision("with op.batch_alter_table(\"users\") as batch_op:",
+                             "        batch_op.add_column(sa.Column(\"a\", sa.Text(), nullable=False, server_default=sa.text(\"gen_random_uuid()::text\")), "
+                             "insert_after=\"id\")\n"),
+                    config, "adding-not-nullable-column"),
+            "batch_op.add_column(insert_after=...) only means something when the table is recreated: not rewritten");
+  // A rename's expand phase could leave the block, but its rollback would have to take the place of
+  // the rename back, which is in a batch block of downgrade() too.
+  std::string rename = revision("with op.batch_alter_table(\"users\") as batch_op:",
+                                "        batch_op.alter_column(\"name\", new_column_name=\"full_name\")\n\n\n"
+                                "def downgrade():\n"
+                                "    op.execute(\"SET lock_timeout = '2s'\")\n"
+                                "    with op.batch_alter_table(\"users\") as batch_op:\n"
+                                "        batch_op.alter_column(\"full_name\", new_column_name=\"name\")\n");
+  EXPECT_EQ(refusal(rename, config, "renaming-column"),
+            "the rollback of the rewrite would replace the user's rename back in downgrade(), which is inside a "
+            "batch_alter_table block: not rewritten");
+  EXPECT_EQ(fixed(rename, config, true), rename);
+  // Unchanged where refused.
+  std::string always = revision("with op.batch_alter_table(\"users\", recreate=\"always\") as batch_op:", index);
+  EXPECT_EQ(fixed(always, config), always);
 }
 
 TEST(AlembicRender, LspOffersTheAlembicRewrite) {
