@@ -71,17 +71,27 @@ std::optional<std::vector<std::string>> step_rollback_sql(const Step& step, cons
       return statements_as(again, StepKind::Op, config);
     }
     case OpKind::DropColumn: {
-      // The old column of an expand/contract: re-created from the column that replaced it, with its values.
+      // The old column of an expand/contract: re-created from the column that replaced it, with its
+      // values. With the type it had (the recipe's column_spec, when the migration defined it), the
+      // values cast back; else with the type of the column that replaced it (the fix's notes say so).
       for (const Step& other : phase.steps) {
         if ((other.kind == StepKind::GuardColumnBare || other.kind == StepKind::DropSyncTrigger) && other.op.column == op.column &&
             !other.op.new_name.empty()) {
           Step add = step;
           add.original_changed = false;
           add.op.kind = OpKind::AddColumn;
-          add.op.detail = "type-of:" + other.op.new_name;
+          const bool typed = op.column_spec && !op.column_spec->type.sql.empty();
+          std::string value = ident(other.op.new_name);
+          if (typed) {
+            add.op.column_spec->name = op.column;
+            value += "::" + op.column_spec->type.sql;
+          } else {
+            add.op.column_spec.reset();
+            add.op.detail = "type-of:" + other.op.new_name;
+          }
           auto readd = statements_as(add, StepKind::Op, config);
           if (!readd) return std::nullopt;
-          readd->push_back("UPDATE " + table_sql(op.table) + " SET " + ident(op.column) + " = " + ident(other.op.new_name));
+          readd->push_back("UPDATE " + table_sql(op.table) + " SET " + ident(op.column) + " = " + value);
           return readd;
         }
       }

@@ -16,6 +16,17 @@ const Operation* the_op(const RecipeInput& in) {
   if (!s.parsed || s.parsed->error || in.op_index < 0) return nullptr;
   return &s.parsed->ops[static_cast<size_t>(in.op_index)];
 }
+// ALTER COLUMN TYPE: the column's type before the statement, when the migration defined it (the
+// engine's OpFacts::column_type_before); nullopt when unknown (or without its spelling).
+std::optional<TypeInfo> type_before(const RecipeInput& in) {
+  const auto& facts = in.analysis.facts;
+  if (in.statement < 0 || static_cast<size_t>(in.statement) >= facts.size() || in.op_index < 0) return std::nullopt;
+  const auto& ops = facts[static_cast<size_t>(in.statement)].ops;
+  if (static_cast<size_t>(in.op_index) >= ops.size()) return std::nullopt;
+  const std::optional<TypeInfo>& t = ops[static_cast<size_t>(in.op_index)].column_type_before;
+  if (!t || t->sql.empty()) return std::nullopt;
+  return t;
+}
 bool single_op(const RecipeInput& in) { return stmt(in).parsed && stmt(in).parsed->ops.size() == 1; }
 bool is_sql(const RecipeInput& in) { return in.analysis.migration.format == Format::Sql; }
 // The statement is in the document as SQL text (plain SQL, or a formatted SQL Liquibase changelog).
@@ -566,6 +577,14 @@ std::optional<FixPlan> change_type(const RecipeInput& in) {
   contract.steps.push_back(drop_sync);
   Operation drop = table_op(OpKind::DropColumn, *op);
   drop.column = op->column;
+  // The type the column had before the change, when the migration defined it: a rollback of the
+  // contract (Liquibase) re-creates the column with it, instead of with the new column's type.
+  const std::optional<TypeInfo> before = type_before(in);
+  if (before) {
+    drop.column_spec = ColumnSpec{};
+    drop.column_spec->name = op->column;
+    drop.column_spec->type = *before;
+  }
   contract.steps.push_back(op_step(drop));
   Operation ren = table_op(OpKind::RenameColumn, *op);
   ren.column = fresh;
@@ -576,6 +595,12 @@ std::optional<FixPlan> change_type(const RecipeInput& in) {
                     "to run while " + op->column + " has a NOT NULL, default, index or constraint that " + fresh +
                     " lacks: recreate them on " + fresh + " first (indexes CONCURRENTLY).");
   p.notes.push_back("The column moves to the end of the table's column order.");
+  if (in.analysis.migration.tool == MigrationTool::Liquibase)
+    p.notes.push_back(before ? "Rolling back the contract phase brings " + op->column + " back as " + before->sql + ", its type before "
+                                   "this change, with the values of " + fresh + " cast to it."
+                             : "Rolling back the contract phase brings " + op->column + " back with the new type (" + type_sql +
+                                   "), not the old one: its type before this change is not known here (this changelog did not "
+                                   "define the column). Change it back by hand after that rollback.");
   return p;
 }
 
