@@ -296,6 +296,27 @@ void not_null_via_check(FixPlan& p, const Operation& from, const std::vector<std
   p.phases.push_back(std::move(set));
 }
 
+// Liquibase addNotNullConstraint with defaultNullValue: the UPDATE of the NULLs that Liquibase runs
+// first (the front end maps the change to it, then SET NOT NULL): its index and the value it sets.
+struct DefaultNullFill {
+  int32_t statement = -1;
+  std::string value_sql;
+};
+std::optional<DefaultNullFill> default_null_fill(const RecipeInput& in, const Operation& set) {
+  const Statement& s = stmt(in);
+  if (in.statement < 1 || s.origin != "addNotNullConstraint") return std::nullopt;
+  const Statement& prev = in.analysis.migration.statements[static_cast<size_t>(in.statement - 1)];
+  if (prev.origin != s.origin || prev.unit != s.unit || prev.range.begin != s.range.begin || prev.range.end != s.range.end ||
+      !prev.parsed || prev.parsed->error || prev.parsed->ops.size() != 1)
+    return std::nullopt;
+  const Operation& u = prev.parsed->ops.front();
+  const std::string tag = "set-value:";
+  if (u.kind != OpKind::Update || u.table.name != set.table.name || u.table.schema != set.table.schema ||
+      u.detail.rfind(tag, 0) != 0 || u.detail.size() == tag.size())
+    return std::nullopt;
+  return DefaultNullFill{in.statement - 1, u.detail.substr(tag.size())};
+}
+
 // SET NOT NULL -> CHECK NOT VALID, VALIDATE, SET NOT NULL, DROP CONSTRAINT.
 std::optional<FixPlan> set_not_null(const RecipeInput& in) {
   const Operation* op = the_op(in);
@@ -315,6 +336,25 @@ std::optional<FixPlan> set_not_null(const RecipeInput& in) {
     p.notes.push_back("Before PostgreSQL 12, SET NOT NULL still scans the table under ACCESS EXCLUSIVE even with the validated "
                       "CHECK: only the check's validation is made non-blocking.");
   not_null_via_check(p, *op, {op->column}, true);
+  if (auto fill = default_null_fill(in, *op)) {
+    // The NULLs get the value in batches that commit, after the CHECK NOT VALID (new rows are
+    // checked from then on) and before the validation, instead of in one UPDATE under the lock.
+    Phase backfill;
+    backfill.label = "backfill";
+    backfill.run = PhaseRun::Autocommit;
+    Step b;
+    b.kind = StepKind::BatchedBackfill;
+    b.op = table_op(OpKind::Update, *op);
+    b.op.column = op->column;
+    b.backfill.value_sql = fill->value_sql;
+    b.backfill.pending_sql = "\x01" + op->column + "\x01 IS NULL";
+    backfill.steps.push_back(std::move(b));
+    p.phases.insert(p.phases.begin() + 1, std::move(backfill));
+    p.also_replaces.push_back(fill->statement);
+    p.title = "Set the NULLs to the default in batches, and prove NOT NULL with a validated CHECK constraint first";
+    p.notes.push_back("From the CHECK NOT VALID on, new rows with a NULL " + op->column +
+                      " are refused (Liquibase's UPDATE then SET NOT NULL refused them only at the end).");
+  }
   return p;
 }
 

@@ -149,6 +149,10 @@ const GoldenCase kGoldenCases[] = {
     // addColumn NOT NULL with a volatile default -> nullable add + SET DEFAULT, batched backfill,
     // CHECK NOT VALID, VALIDATE, SET NOT NULL.
     {"AddNotNullColumn", "liquibase_add_not_null", {"adding-not-nullable-column"}, 1},
+    // addNotNullConstraint with defaultNullValue (Liquibase: UPDATE of the NULLs, then SET NOT NULL;
+    // formatted SQL: the two statements) -> CHECK NOT VALID, the NULLs set in batches, VALIDATE,
+    // SET NOT NULL.
+    {"NotNullDefault", "liquibase_not_null_default", {"setting-not-null"}, 1},
     // Three createIndex (CREATE INDEX) in one changeSet -> one changeSet each, runInTransaction
     // false, CREATE INDEX CONCURRENTLY with its rollback.
     {"SeveralIndexes", "liquibase_several_indexes", {"require-concurrent-index-creation"}, 3},
