@@ -91,6 +91,13 @@ std::optional<std::vector<std::string>> step_rollback_sql(const Step& step, cons
           }
           auto readd = statements_as(add, StepKind::Op, config);
           if (!readd) return std::nullopt;
+          // A type change whose old type is unknown: said where the rollback is read (the changelog),
+          // not only in the fix's notes, as a PL/pgSQL comment at the top of the DO block. (A rename's
+          // old column rightly comes back with the type of the new one.)
+          const std::string head = "DO $zerolock$\n";
+          if (op.detail == "old-type-unknown" && !readd->empty() && readd->front().rfind(head, 0) == 0)
+            readd->front().insert(head.size(), "-- zerolock: " + op.column + " comes back with the type of " + other.op.new_name +
+                                                   ", the new type: its type before the change is not known here\n");
           readd->push_back("UPDATE " + table_sql(op.table) + " SET " + ident(op.column) + " = " + value);
           return readd;
         }

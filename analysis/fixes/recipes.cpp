@@ -624,6 +624,8 @@ std::optional<FixPlan> change_type(const RecipeInput& in) {
     drop.column_spec = ColumnSpec{};
     drop.column_spec->name = op->column;
     drop.column_spec->type = *before;
+  } else {
+    drop.detail = "old-type-unknown";  // the rollback says it brings the new type back
   }
   contract.steps.push_back(op_step(drop));
   Operation ren = table_op(OpKind::RenameColumn, *op);

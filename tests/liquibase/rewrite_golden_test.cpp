@@ -369,6 +369,7 @@ TEST(LiquibaseRewrites, ChangeTypeRollbackUsesTheOldTypeWhenKnown) {
         EXPECT_EQ(fixed.find("ALTER TABLE events ADD COLUMN kind int4</sql>") != std::string::npos, known) << fixed;
         EXPECT_EQ(fixed.find("UPDATE events SET kind = kind_new::int4</sql>") != std::string::npos, known) << fixed;
         EXPECT_EQ(fixed.find("ADD COLUMN %I %s") != std::string::npos, !known) << fixed;  // the type read at run time
+        EXPECT_EQ(fixed.find("-- zerolock: kind comes back with the type of kind_new, the new type") != std::string::npos, !known);
       }
     }
     EXPECT_TRUE(seen);
