@@ -101,6 +101,9 @@ struct FixPlan {
   std::vector<std::string> notes; // shown with the fix (cleanup of an INVALID index, what is lost before PG 12)
   std::map<std::string, std::string> spelling;  // folded name -> as written
   std::vector<std::string> chosen_names;         // names the recipe invented
+  // Statements the plan takes over besides its own: the others a single change was mapped to
+  // (Liquibase addNotNullConstraint with defaultNullValue: its UPDATE, then SET NOT NULL).
+  std::vector<int32_t> also_replaces;
   // The rollback of the rewrite, for formats whose file holds one (Alembic downgrade()); others
   // ignore these. undo_first: steps the rollback must run before the user's own inverse of the
   // statement, undoing what the rewrite adds and the original did not (a view under the old name),

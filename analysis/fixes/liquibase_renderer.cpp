@@ -259,8 +259,11 @@ RenderedFix render_liquibase(const FixPlan& plan, const Analysis& analysis, std:
     if (!site.change) return refuse("the change was not found");
     // A statement inside a sql change that holds others: not split here.
     size_t in_change = 0;
-    for (const Statement* st : unit_statements)
+    for (const Statement* st : unit_statements) {
+      const auto index = static_cast<int32_t>(st - statements.data());
+      if (std::find(plan.also_replaces.begin(), plan.also_replaces.end(), index) != plan.also_replaces.end()) continue;
       if (site.change->range.begin <= st->range.begin && st->range.end <= site.change->range.end) ++in_change;
+    }
     if (in_change != 1) return refuse("the change holds several statements; split it into changes of its own first");
   } else {
     for (const MigrationUnit& u : analysis.migration.units) {

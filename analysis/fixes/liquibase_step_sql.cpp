@@ -71,17 +71,34 @@ std::optional<std::vector<std::string>> step_rollback_sql(const Step& step, cons
       return statements_as(again, StepKind::Op, config);
     }
     case OpKind::DropColumn: {
-      // The old column of an expand/contract: re-created from the column that replaced it, with its values.
+      // The old column of an expand/contract: re-created from the column that replaced it, with its
+      // values. With the type it had (the recipe's column_spec, when the migration defined it), the
+      // values cast back; else with the type of the column that replaced it (the fix's notes say so).
       for (const Step& other : phase.steps) {
         if ((other.kind == StepKind::GuardColumnBare || other.kind == StepKind::DropSyncTrigger) && other.op.column == op.column &&
             !other.op.new_name.empty()) {
           Step add = step;
           add.original_changed = false;
           add.op.kind = OpKind::AddColumn;
-          add.op.detail = "type-of:" + other.op.new_name;
+          const bool typed = op.column_spec && !op.column_spec->type.sql.empty();
+          std::string value = ident(other.op.new_name);
+          if (typed) {
+            add.op.column_spec->name = op.column;
+            value += "::" + op.column_spec->type.sql;
+          } else {
+            add.op.column_spec.reset();
+            add.op.detail = "type-of:" + other.op.new_name;
+          }
           auto readd = statements_as(add, StepKind::Op, config);
           if (!readd) return std::nullopt;
-          readd->push_back("UPDATE " + table_sql(op.table) + " SET " + ident(op.column) + " = " + ident(other.op.new_name));
+          // A type change whose old type is unknown: said where the rollback is read (the changelog),
+          // not only in the fix's notes, as a PL/pgSQL comment at the top of the DO block. (A rename's
+          // old column rightly comes back with the type of the new one.)
+          const std::string head = "DO $zerolock$\n";
+          if (op.detail == "old-type-unknown" && !readd->empty() && readd->front().rfind(head, 0) == 0)
+            readd->front().insert(head.size(), "-- zerolock: " + op.column + " comes back with the type of " + other.op.new_name +
+                                                   ", the new type: its type before the change is not known here\n");
+          readd->push_back("UPDATE " + table_sql(op.table) + " SET " + ident(op.column) + " = " + value);
           return readd;
         }
       }

@@ -16,6 +16,17 @@ const Operation* the_op(const RecipeInput& in) {
   if (!s.parsed || s.parsed->error || in.op_index < 0) return nullptr;
   return &s.parsed->ops[static_cast<size_t>(in.op_index)];
 }
+// ALTER COLUMN TYPE: the column's type before the statement, when the migration defined it (the
+// engine's OpFacts::column_type_before); nullopt when unknown (or without its spelling).
+std::optional<TypeInfo> type_before(const RecipeInput& in) {
+  const auto& facts = in.analysis.facts;
+  if (in.statement < 0 || static_cast<size_t>(in.statement) >= facts.size() || in.op_index < 0) return std::nullopt;
+  const auto& ops = facts[static_cast<size_t>(in.statement)].ops;
+  if (static_cast<size_t>(in.op_index) >= ops.size()) return std::nullopt;
+  const std::optional<TypeInfo>& t = ops[static_cast<size_t>(in.op_index)].column_type_before;
+  if (!t || t->sql.empty()) return std::nullopt;
+  return t;
+}
 bool single_op(const RecipeInput& in) { return stmt(in).parsed && stmt(in).parsed->ops.size() == 1; }
 bool is_sql(const RecipeInput& in) { return in.analysis.migration.format == Format::Sql; }
 // The statement is in the document as SQL text (plain SQL, or a formatted SQL Liquibase changelog).
@@ -285,6 +296,27 @@ void not_null_via_check(FixPlan& p, const Operation& from, const std::vector<std
   p.phases.push_back(std::move(set));
 }
 
+// Liquibase addNotNullConstraint with defaultNullValue: the UPDATE of the NULLs that Liquibase runs
+// first (the front end maps the change to it, then SET NOT NULL): its index and the value it sets.
+struct DefaultNullFill {
+  int32_t statement = -1;
+  std::string value_sql;
+};
+std::optional<DefaultNullFill> default_null_fill(const RecipeInput& in, const Operation& set) {
+  const Statement& s = stmt(in);
+  if (in.statement < 1 || s.origin != "addNotNullConstraint") return std::nullopt;
+  const Statement& prev = in.analysis.migration.statements[static_cast<size_t>(in.statement - 1)];
+  if (prev.origin != s.origin || prev.unit != s.unit || prev.range.begin != s.range.begin || prev.range.end != s.range.end ||
+      !prev.parsed || prev.parsed->error || prev.parsed->ops.size() != 1)
+    return std::nullopt;
+  const Operation& u = prev.parsed->ops.front();
+  const std::string tag = "set-value:";
+  if (u.kind != OpKind::Update || u.table.name != set.table.name || u.table.schema != set.table.schema ||
+      u.detail.rfind(tag, 0) != 0 || u.detail.size() == tag.size())
+    return std::nullopt;
+  return DefaultNullFill{in.statement - 1, u.detail.substr(tag.size())};
+}
+
 // SET NOT NULL -> CHECK NOT VALID, VALIDATE, SET NOT NULL, DROP CONSTRAINT.
 std::optional<FixPlan> set_not_null(const RecipeInput& in) {
   const Operation* op = the_op(in);
@@ -304,6 +336,25 @@ std::optional<FixPlan> set_not_null(const RecipeInput& in) {
     p.notes.push_back("Before PostgreSQL 12, SET NOT NULL still scans the table under ACCESS EXCLUSIVE even with the validated "
                       "CHECK: only the check's validation is made non-blocking.");
   not_null_via_check(p, *op, {op->column}, true);
+  if (auto fill = default_null_fill(in, *op)) {
+    // The NULLs get the value in batches that commit, after the CHECK NOT VALID (new rows are
+    // checked from then on) and before the validation, instead of in one UPDATE under the lock.
+    Phase backfill;
+    backfill.label = "backfill";
+    backfill.run = PhaseRun::Autocommit;
+    Step b;
+    b.kind = StepKind::BatchedBackfill;
+    b.op = table_op(OpKind::Update, *op);
+    b.op.column = op->column;
+    b.backfill.value_sql = fill->value_sql;
+    b.backfill.pending_sql = "\x01" + op->column + "\x01 IS NULL";
+    backfill.steps.push_back(std::move(b));
+    p.phases.insert(p.phases.begin() + 1, std::move(backfill));
+    p.also_replaces.push_back(fill->statement);
+    p.title = "Set the NULLs to the default in batches, and prove NOT NULL with a validated CHECK constraint first";
+    p.notes.push_back("From the CHECK NOT VALID on, new rows with a NULL " + op->column +
+                      " are refused (Liquibase's UPDATE then SET NOT NULL refused them only at the end).");
+  }
   return p;
 }
 
@@ -566,6 +617,16 @@ std::optional<FixPlan> change_type(const RecipeInput& in) {
   contract.steps.push_back(drop_sync);
   Operation drop = table_op(OpKind::DropColumn, *op);
   drop.column = op->column;
+  // The type the column had before the change, when the migration defined it: a rollback of the
+  // contract (Liquibase) re-creates the column with it, instead of with the new column's type.
+  const std::optional<TypeInfo> before = type_before(in);
+  if (before) {
+    drop.column_spec = ColumnSpec{};
+    drop.column_spec->name = op->column;
+    drop.column_spec->type = *before;
+  } else {
+    drop.detail = "old-type-unknown";  // the rollback says it brings the new type back
+  }
   contract.steps.push_back(op_step(drop));
   Operation ren = table_op(OpKind::RenameColumn, *op);
   ren.column = fresh;
@@ -576,6 +637,12 @@ std::optional<FixPlan> change_type(const RecipeInput& in) {
                     "to run while " + op->column + " has a NOT NULL, default, index or constraint that " + fresh +
                     " lacks: recreate them on " + fresh + " first (indexes CONCURRENTLY).");
   p.notes.push_back("The column moves to the end of the table's column order.");
+  if (in.analysis.migration.tool == MigrationTool::Liquibase)
+    p.notes.push_back(before ? "Rolling back the contract phase brings " + op->column + " back as " + before->sql + ", its type before "
+                                   "this change, with the values of " + fresh + " cast to it."
+                             : "Rolling back the contract phase brings " + op->column + " back with the new type (" + type_sql +
+                                   "), not the old one: its type before this change is not known here (this changelog did not "
+                                   "define the column). Change it back by hand after that rollback.");
   return p;
 }
 

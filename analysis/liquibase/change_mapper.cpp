@@ -352,6 +352,9 @@ struct Mapper {
       // the default expression the element generated (fixes re-emit it).
       auto& spec = copy->ops[k].column_spec;
       if (k < defaults.size() && spec && spec->has_default && spec->default_sql.empty()) spec->default_sql = defaults[k];
+      // The same for the value an element's UPDATE sets (addNotNullConstraint's defaultNullValue).
+      if (k < defaults.size() && copy->ops[k].kind == OpKind::Update && !defaults[k].empty())
+        copy->ops[k].detail = "set-value:" + defaults[k];
     }
     copy->summary = origin + ": " + copy->summary;
     Statement s;
@@ -509,8 +512,10 @@ struct Mapper {
       if (const Attr* d = change.attr("defaultNullValue")) {
         std::string v = d->value.text;
         bool numeric = !v.empty() && std::all_of(v.begin(), v.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-'; });
-        synth_or_report("UPDATE " + t + " SET " + c + " = " + (numeric ? v : literal(v)) + " WHERE " + c + " IS NULL",
-                        change, {d->range()}, unit, in_tx);
+        std::string value = numeric ? v : literal(v);
+        std::string update = "UPDATE " + t + " SET " + c + " = " + value + " WHERE " + c + " IS NULL";
+        if (!add_synth(update, change.range, {d->range()}, unit, in_tx, type, {value}))
+          not_analysed(change, "the SQL it generates could not be derived (" + update.substr(0, 80) + ")");
       }
       if (const Attr* v = change.attr("validate"); v && !truthy(v->value.text))
         migration.frontend_diagnostics.push_back(frontend_info(

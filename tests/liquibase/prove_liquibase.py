@@ -10,7 +10,8 @@ For the rewrite fixtures (tests/fixtures/liquibase_rewrites: XML, YAML, JSON, fo
   4. `pg_dump --schema-only` of A and B must be identical (columns sorted inside each table: the
      rename recipe adds the new column at the end), and so must the data of the fixture tables;
   5. `rollbackCount N` of every rewritten changeSet on B must succeed and leave B's schema and data
-     as they were before the update.
+     as they were before the update (--rollback-last-first: in steps, B compared with A after each;
+     see stepwise_rollback).
 The two updates run in parallel (one JVM each); three JVM runs in all.
 """
 import argparse
@@ -93,14 +94,52 @@ def count_changesets(zerolock, paths):
     return n
 
 
+def stepwise_rollback(args, work, orig, fixed, problems):
+    """--rollback-last-first: A and B compared after rolling back each changelog's last original
+    changeSet (A: its own rollback; B: every changeSet its rewrite became). The rest of each
+    changelog is rolled back on both afterwards; B's own changeSets are all undone at the end, so
+    only the comparison with the schema and data before the update is left."""
+    for c in reversed(CHANGELOGS):
+        n_orig = count_changesets(args.zerolock, [os.path.join(orig, c)])
+        n_fixed = count_changesets(args.zerolock, [os.path.join(fixed, c)])
+        last = n_fixed - n_orig + 1  # the changeSets the rewrite of the last original changeSet became
+        for what, count_a, count_b in ((f"the last changeSet of {c}", 1, last), (f"the rest of {c}", n_orig - 1, n_fixed - last)):
+            if count_a == 0 and count_b == 0:
+                continue
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                fa = pool.submit(liquibase, args, work, "master-orig.xml", "lb_a", "rollbackCount", str(count_a))
+                fb = pool.submit(liquibase, args, work, "master-fixed.xml", "lb_b", "rollbackCount", str(count_b))
+                (ra, oa), (rb, ob) = fa.result(), fb.result()
+            print(f"rollback of {what}: original ({count_a}) exit {ra}, rewritten ({count_b}) exit {rb}")
+            if ra != 0 or rb != 0:
+                problems.append(f"rollback of {what} failed:\n" + (oa if ra else ob)[-3000:])
+                return
+            sa, sb = schema("lb_a"), schema("lb_b")
+            if sa != sb:
+                import difflib
+                problems.append(f"schema after the rollback of {what} differs (original vs rewritten):\n" +
+                                "\n".join(difflib.unified_diff(sa.splitlines(), sb.splitlines(), lineterm="", n=1)))
+                return
+            da, db_ = data("lb_a"), data("lb_b")
+            if da != db_:
+                problems.append(f"data after the rollback of {what} differs: {da} vs {db_}")
+                return
+            print(f"schema and data after the rollback of {what}: identical")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--zerolock", required=True)
     ap.add_argument("--classpath", required=True)
     ap.add_argument("--keep", help="copy the work directory here")
     ap.add_argument("--fixtures", default=FIXTURES, help="the four changelogs (base.sql: here, else the rewrite fixtures')")
-    ap.add_argument("--no-rollback", action="store_true",
-                    help="stop after the update checks (the change-type rollback restores the values, not the old type)")
+    ap.add_argument("--no-rollback", action="store_true", help="stop after the update checks")
+    ap.add_argument("--rollback-last-first", action="store_true",
+                    help="before the full rollback, for each changelog (last included first): roll back the rewrite of its "
+                         "last changeSet on B and that changeSet on A (its own rollback), compare A and B, then roll back "
+                         "the rest of that changelog on both (fixtures whose only multi-changeSet rewrite is of their last "
+                         "changeSet: the change-type rewrite must bring back the old type, which a full rollback of a "
+                         "changelog that also created the column cannot tell)")
     args = ap.parse_args()
     fixtures = args.fixtures
     base_sql = os.path.join(fixtures, "base.sql") if os.path.exists(os.path.join(fixtures, "base.sql")) else os.path.join(FIXTURES, "base.sql")
@@ -155,10 +194,15 @@ def main():
                 problems.append(f"data after update differs: {da} vs {db_}")
             else:
                 print(f"data after update: identical ({len(da)} tables)")
-        if rb == 0 and not args.no_rollback:
-            n = count_changesets(args.zerolock, [os.path.join(fixed, c) for c in CHANGELOGS])
-            rr, orr = liquibase(args, work, "master-fixed.xml", "lb_b", "rollbackCount", str(n))
-            print(f"rollbackCount {n} of the rewritten changeSets: exit {rr}")
+        if ra == 0 and rb == 0 and not args.no_rollback and args.rollback_last_first:
+            stepwise_rollback(args, work, orig, fixed, problems)
+        if rb == 0 and not args.no_rollback and not problems:
+            if args.rollback_last_first:
+                rr, orr = 0, ""  # every changeSet of B is rolled back already
+            else:
+                n = count_changesets(args.zerolock, [os.path.join(fixed, c) for c in CHANGELOGS])
+                rr, orr = liquibase(args, work, "master-fixed.xml", "lb_b", "rollbackCount", str(n))
+                print(f"rollbackCount {n} of the rewritten changeSets: exit {rr}")
             if rr != 0:
                 problems.append("rollback of the rewritten changelogs failed:\n" + orr[-3000:])
             else:

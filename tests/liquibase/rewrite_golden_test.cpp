@@ -9,6 +9,7 @@
 // The real-Liquibase run of the same files is tests/liquibase/run_liquibase_proof.sh (ctest liquibase_rewrites_pg).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "fixes/fix.h"
@@ -148,6 +149,10 @@ const GoldenCase kGoldenCases[] = {
     // addColumn NOT NULL with a volatile default -> nullable add + SET DEFAULT, batched backfill,
     // CHECK NOT VALID, VALIDATE, SET NOT NULL.
     {"AddNotNullColumn", "liquibase_add_not_null", {"adding-not-nullable-column"}, 1},
+    // addNotNullConstraint with defaultNullValue (Liquibase: UPDATE of the NULLs, then SET NOT NULL;
+    // formatted SQL: the two statements) -> CHECK NOT VALID, the NULLs set in batches, VALIDATE,
+    // SET NOT NULL.
+    {"NotNullDefault", "liquibase_not_null_default", {"setting-not-null"}, 1},
     // Three createIndex (CREATE INDEX) in one changeSet -> one changeSet each, runInTransaction
     // false, CREATE INDEX CONCURRENTLY with its rollback.
     {"SeveralIndexes", "liquibase_several_indexes", {"require-concurrent-index-creation"}, 3},
@@ -327,6 +332,48 @@ TEST(LiquibaseRewrites, LspOffersTheChangeSetRewrite) {
     }
   }
   EXPECT_TRUE(found);
+}
+
+// modifyDataType of a column the changelog did not define: the contract's rollback can only bring
+// the old column back with the new type (read from the catalog), and the fix says so. Defined
+// earlier in the changelog: the rollback re-creates it with its type, the values cast back.
+TEST(LiquibaseRewrites, ChangeTypeRollbackUsesTheOldTypeWhenKnown) {
+  const std::string modify =
+      "  <changeSet id=\"2\" author=\"a\">\n"
+      "    <modifyDataType tableName=\"events\" columnName=\"kind\" newDataType=\"bigint\"/>\n"
+      "    <rollback><modifyDataType tableName=\"events\" columnName=\"kind\" newDataType=\"int\"/></rollback>\n"
+      "  </changeSet>\n";
+  const std::string define =
+      "  <changeSet id=\"1\" author=\"a\">\n"
+      "    <sql>SET LOCAL lock_timeout = '5s'</sql>\n"
+      "    <addColumn tableName=\"events\"><column name=\"kind\" type=\"int\"/></addColumn>\n"
+      "  </changeSet>\n";
+  Config config = config_for("4.3.3");
+  for (bool known : {false, true}) {
+    SCOPED_TRACE(known);
+    std::string text = "<databaseChangeLog>\n" + (known ? define : std::string()) + modify + "</databaseChangeLog>\n";
+    Analysis a = lbtest::analyze(text, "db/changelog.xml", config);
+    bool seen = false;
+    for (const Diagnostic& d : a.diagnostics) {
+      if (d.rule != "changing-column-type") continue;
+      for (const fixes::FixPlan& p : fixes::plans_for(a, text, config, d)) {
+        if (p.recipe != "change-type-expand-contract") continue;
+        seen = true;
+        bool said = std::any_of(p.notes.begin(), p.notes.end(), [](const std::string& n) {
+          return n.find("not the old one: its type before this change is not known") != std::string::npos;
+        });
+        EXPECT_EQ(said, !known);
+        fixes::RenderedFix r = fixes::render(p, a, text, config);
+        ASSERT_TRUE(r.ok) << r.why_not;
+        std::string fixed = fixes::apply_edits(text, r.edits);
+        EXPECT_EQ(fixed.find("ALTER TABLE events ADD COLUMN kind int4</sql>") != std::string::npos, known) << fixed;
+        EXPECT_EQ(fixed.find("UPDATE events SET kind = kind_new::int4</sql>") != std::string::npos, known) << fixed;
+        EXPECT_EQ(fixed.find("ADD COLUMN %I %s") != std::string::npos, !known) << fixed;  // the type read at run time
+        EXPECT_EQ(fixed.find("-- zerolock: kind comes back with the type of kind_new, the new type") != std::string::npos, !known);
+      }
+    }
+    EXPECT_TRUE(seen);
+  }
 }
 
 }  // namespace
