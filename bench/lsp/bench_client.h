@@ -63,6 +63,10 @@ class BenchClient {
   int from_server_ = -1;
   std::thread reader_;
   std::mutex mutex_;
+  // Held for a whole frame: the reader thread answers server requests (workspace/configuration)
+  // while the main thread may be writing a 1 MB didOpen in several write()s; unlocked, the two
+  // frames interleaved and the server (rightly) refused the garbled didOpen.
+  std::mutex write_mutex_;
   std::condition_variable changed_;
   std::deque<Received> messages_;
   bool closed_ = false;
