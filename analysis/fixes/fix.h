@@ -189,6 +189,9 @@ struct FixAllResult {
   std::string text;                // the fixed document
   std::vector<NewFile> new_files;
   std::vector<std::string> applied;  // titles of the fixes applied
+  // The applied fixes' notes (FixPlan::notes: what changes in behaviour, what the rollback cannot
+  // restore), each once, for the user to read: `zerolock fix` prints them.
+  std::vector<std::string> notes;
   int passes = 0;
 };
 

@@ -47,6 +47,8 @@ FixAllResult fix_all(const std::string& path, std::string_view text, const Confi
           else if (it->text != nf.text && nf.path.size() > 5 && nf.path.substr(nf.path.size() - 5) != ".conf") it->text += "\n" + nf.text;
         }
         result.applied.push_back(plan.title + " (" + plan.rule + ")");
+        for (const std::string& note : plan.notes)
+          if (std::find(result.notes.begin(), result.notes.end(), note) == result.notes.end()) result.notes.push_back(note);
         any = true;
         break;
       }

@@ -201,6 +201,9 @@ int fix_command(const Args& args) {
       if (!options.quiet)
         for (const auto& title : r.applied) std::cerr << file.path << ": " << title << "\n";
     }
+    // What a fix changes in behaviour or cannot restore on rollback, whichever way it was output.
+    if (!options.quiet)
+      for (const auto& note : r.notes) std::cerr << file.path << ": note: " << note << "\n";
     // Exit status from what is left.
     DocumentInput input;
     input.path = file.path;

@@ -220,6 +220,24 @@ TEST(FixCommand, DiffWritesNothingAndFixWritesAtomically) {
   fs::remove_all(dir);
 }
 
+TEST(FixCommand, PrintsTheNotesOfTheFixesItApplies) {
+  // A fix's notes say what the rewrite cannot do for the user (here: clean up an INVALID index
+  // left by a failed CONCURRENTLY build); `zerolock fix` prints them once, unless --quiet.
+  fs::path dir = fs::temp_directory_path() / ("zerolock-fix-notes-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  fs::path file = dir / "0001_index.sql";
+  std::ofstream(file) << "SET lock_timeout = '1s';\nCREATE INDEX ix ON t (a);\nCREATE INDEX iy ON t (b);\n";
+  int status = 0;
+  std::string out = run(std::string(ZEROLOCK_BINARY) + " fix --no-config --diff " + file.string() + " 2>&1 >/dev/null", status);
+  EXPECT_EQ(status, 0) << out;
+  size_t first = out.find(": note: If CREATE INDEX CONCURRENTLY fails it leaves an INVALID index behind");
+  EXPECT_NE(first, std::string::npos) << out;
+  EXPECT_NE(out.find("DROP INDEX CONCURRENTLY IF EXISTS"), std::string::npos) << out;
+  std::string quiet = run(std::string(ZEROLOCK_BINARY) + " fix --no-config --diff --quiet " + file.string() + " 2>&1 >/dev/null", status);
+  EXPECT_EQ(quiet.find("note:"), std::string::npos) << quiet;
+  fs::remove_all(dir);
+}
+
 TEST(LspProvider, SafeRewriteIsPreferredQuickfixWithEdits) {
   auto text = std::make_shared<const std::string>("SET lock_timeout = '1s';\nCREATE INDEX ix ON t (a);\n");
   lsp::AnalyzedDocument doc;
