@@ -45,6 +45,24 @@ FixPlan base_plan(const RecipeInput& in, const char* recipe, std::string title, 
 
 Operation table_op(OpKind kind, const Operation& from);
 
+// A step that sets `column` of `op`'s table to `value_sql` in batches that commit, for the rows
+// where `pending_sql` holds (\x01 marks identifiers the renderers quote).
+Step batched_backfill_step(const Operation& op, const std::string& column, std::string value_sql,
+                           std::string pending_sql) {
+  Step b;
+  b.kind = StepKind::BatchedBackfill;
+  b.op = table_op(OpKind::Update, op);
+  b.op.column = column;
+  b.backfill.value_sql = std::move(value_sql);
+  b.backfill.pending_sql = std::move(pending_sql);
+  return b;
+}
+
+// The same for the rows where `column` is still NULL.
+Step fill_nulls_step(const Operation& op, const std::string& column, std::string value_sql) {
+  return batched_backfill_step(op, column, std::move(value_sql), "\x01" + column + "\x01 IS NULL");
+}
+
 // An autocommit phase that copies column `from` into column `to` of `op`'s table in batches, for
 // the rows where `to` is still NULL.
 Phase copy_column_backfill_phase(std::string label, const Operation& op, const std::string& to,
@@ -52,13 +70,8 @@ Phase copy_column_backfill_phase(std::string label, const Operation& op, const s
   Phase phase;
   phase.label = std::move(label);
   phase.run = PhaseRun::Autocommit;
-  Step b;
-  b.kind = StepKind::BatchedBackfill;
-  b.op = table_op(OpKind::Update, op);
-  b.op.column = to;
-  b.backfill.value_sql = "\x01" + from + "\x01";
-  b.backfill.pending_sql = "\x01" + to + "\x01 IS NULL AND \x01" + from + "\x01 IS NOT NULL";
-  phase.steps.push_back(b);
+  phase.steps.push_back(batched_backfill_step(op, to, "\x01" + from + "\x01",
+                                              "\x01" + to + "\x01 IS NULL AND \x01" + from + "\x01 IS NOT NULL"));
   return phase;
 }
 
@@ -342,13 +355,7 @@ std::optional<FixPlan> set_not_null(const RecipeInput& in) {
     Phase backfill;
     backfill.label = "backfill";
     backfill.run = PhaseRun::Autocommit;
-    Step b;
-    b.kind = StepKind::BatchedBackfill;
-    b.op = table_op(OpKind::Update, *op);
-    b.op.column = op->column;
-    b.backfill.value_sql = fill->value_sql;
-    b.backfill.pending_sql = "\x01" + op->column + "\x01 IS NULL";
-    backfill.steps.push_back(std::move(b));
+    backfill.steps.push_back(fill_nulls_step(*op, op->column, fill->value_sql));
     p.phases.insert(p.phases.begin() + 1, std::move(backfill));
     p.also_replaces.push_back(fill->statement);
     p.title = "Set the NULLs to the default in batches, and prove NOT NULL with a validated CHECK constraint first";
@@ -509,12 +516,6 @@ std::optional<FixPlan> add_not_null_column(const RecipeInput& in) {
   Phase backfill;
   backfill.label = "backfill";
   backfill.run = PhaseRun::Autocommit;
-  Step b;
-  b.kind = StepKind::BatchedBackfill;
-  b.op = table_op(OpKind::Update, *op);
-  b.op.column = c.name;
-  b.backfill.value_sql = text->default_sql;
-  b.backfill.pending_sql = "\x01" + c.name + "\x01 IS NULL";
   if (text->default_sql.empty()) {
     Step note;
     note.kind = StepKind::Note;
@@ -523,7 +524,7 @@ std::optional<FixPlan> add_not_null_column(const RecipeInput& in) {
     backfill.steps.push_back(std::move(note));
     p.notes.push_back("No default was given: write the backfill yourself (the placeholder comment marks where).");
   } else {
-    backfill.steps.push_back(std::move(b));
+    backfill.steps.push_back(fill_nulls_step(*op, c.name, text->default_sql));
   }
   p.phases.push_back(std::move(backfill));
   not_null_via_check(p, *op, {c.name}, false);
@@ -592,13 +593,8 @@ std::optional<FixPlan> change_type(const RecipeInput& in) {
   Phase backfill;
   backfill.label = "backfill";
   backfill.run = PhaseRun::Autocommit;
-  Step b;
-  b.kind = StepKind::BatchedBackfill;
-  b.op = table_op(OpKind::Update, *op);
-  b.op.column = fresh;
-  b.backfill.value_sql = cast;
-  b.backfill.pending_sql = "\x01" + fresh + "\x01 IS NULL AND \x01" + op->column + "\x01 IS NOT NULL";
-  backfill.steps.push_back(b);
+  backfill.steps.push_back(
+      batched_backfill_step(*op, fresh, cast, "\x01" + fresh + "\x01 IS NULL AND \x01" + op->column + "\x01 IS NOT NULL"));
   p.phases.push_back(std::move(backfill));
   Phase contract;
   contract.label = "contract";

@@ -1,9 +1,21 @@
 #include "targets/fuzz_support.h"
 
+#include <variant>
+
 #include "engine/front_ends.h"
+#include "protocol/framing.h"
 #include "targets/fuzz_targets.h"
 
 namespace zerolock::fuzz {
+
+std::string single_frame_body(const std::string& frame) {
+  protocol::FrameDecoder decoder;
+  decoder.feed(frame);
+  auto first = decoder.next();
+  FUZZ_CHECK(first && std::holds_alternative<std::string>(*first), "send_frame got a malformed frame");
+  FUZZ_CHECK(!decoder.next(), "send_frame got more than one frame");
+  return std::get<std::string>(std::move(*first));
+}
 
 const std::vector<Target>& targets() {
   static const std::vector<Target> all = {

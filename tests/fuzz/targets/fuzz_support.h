@@ -37,6 +37,9 @@ const std::vector<Target>& targets();
 
 [[noreturn]] void check_failed(const char* file, int line, const char* condition, std::string_view what);
 
+// The body of `frame`, which must be exactly one well-formed frame (Transport::send_frame's input).
+std::string single_frame_body(const std::string& frame);
+
 inline std::string_view as_text(const uint8_t* data, size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }

@@ -11,7 +11,6 @@
 #include <asio/post.hpp>
 #include <spdlog/spdlog.h>
 
-#include "protocol/framing.h"
 #include "server/lsp/language_server.h"
 #include "targets/fuzz_support.h"
 #include "targets/fuzz_targets.h"
@@ -37,14 +36,7 @@ class ScriptTransport : public Transport {
     });
   }
   // A pre-framed message must be exactly one well-formed frame.
-  void send_frame(std::string frame) override {
-    FrameDecoder decoder;
-    decoder.feed(frame);
-    auto first = decoder.next();
-    FUZZ_CHECK(first && std::holds_alternative<std::string>(*first), "send_frame got a malformed frame");
-    FUZZ_CHECK(!decoder.next(), "send_frame got more than one frame");
-    send(std::get<std::string>(std::move(*first)));
-  }
+  void send_frame(std::string frame) override { send(zerolock::fuzz::single_frame_body(frame)); }
   void send(std::string body) override {
     json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
     FUZZ_CHECK(!doc.is_discarded(), "server sent invalid JSON: " + body.substr(0, 400));
