@@ -376,17 +376,19 @@ bool locate(const std::vector<Stmt>& body, ByteRange r, std::vector<const Stmt*>
   return false;
 }
 
-bool is_autocommit_with(const Stmt& st) {
-  if (st.kind != StmtKind::With || st.with_items.size() != 1 || !st.with_items[0].context) return false;
+// The call `with X.method(...):` opens (one item), or null.
+const Expr* with_method_call(const Stmt& st, std::string_view method) {
+  if (st.kind != StmtKind::With || st.with_items.size() != 1 || !st.with_items[0].context) return nullptr;
   const Expr& e = *st.with_items[0].context;
-  return e.kind == ExprKind::Call && e.value && e.value->kind == ExprKind::Attribute && e.value->text == "autocommit_block";
+  bool match = e.kind == ExprKind::Call && e.value && e.value->kind == ExprKind::Attribute && e.value->text == method;
+  return match ? &e : nullptr;
 }
 
+bool is_autocommit_with(const Stmt& st) { return with_method_call(st, "autocommit_block") != nullptr; }
+
 bool is_batch_with(const Stmt& st) {
-  if (st.kind != StmtKind::With || st.with_items.size() != 1 || !st.with_items[0].context) return false;
-  const Expr& e = *st.with_items[0].context;
-  return e.kind == ExprKind::Call && e.value && e.value->kind == ExprKind::Attribute && e.value->text == "batch_alter_table" &&
-         e.value->value && (e.value->value->dotted() == "op" || e.value->value->dotted() == "alembic.op");
+  const Expr* e = with_method_call(st, "batch_alter_table");
+  return e && e->value->value && (e->value->value->dotted() == "op" || e->value->value->dotted() == "alembic.op");
 }
 
 // Why a block around the call keeps it from being rewritten.

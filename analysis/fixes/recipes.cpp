@@ -63,16 +63,21 @@ Step fill_nulls_step(const Operation& op, const std::string& column, std::string
   return batched_backfill_step(op, column, std::move(value_sql), "\x01" + column + "\x01 IS NULL");
 }
 
+// An autocommit phase (its batches commit one by one) holding `step`.
+Phase autocommit_phase(std::string label, Step step) {
+  Phase phase;
+  phase.label = std::move(label);
+  phase.run = PhaseRun::Autocommit;
+  phase.steps.push_back(std::move(step));
+  return phase;
+}
+
 // An autocommit phase that copies column `from` into column `to` of `op`'s table in batches, for
 // the rows where `to` is still NULL.
 Phase copy_column_backfill_phase(std::string label, const Operation& op, const std::string& to,
                                  const std::string& from) {
-  Phase phase;
-  phase.label = std::move(label);
-  phase.run = PhaseRun::Autocommit;
-  phase.steps.push_back(batched_backfill_step(op, to, "\x01" + from + "\x01",
-                                              "\x01" + to + "\x01 IS NULL AND \x01" + from + "\x01 IS NOT NULL"));
-  return phase;
+  return autocommit_phase(std::move(label), batched_backfill_step(op, to, "\x01" + from + "\x01",
+                                                                  "\x01" + to + "\x01 IS NULL AND \x01" + from + "\x01 IS NOT NULL"));
 }
 
 Step op_step(Operation op) {
@@ -352,11 +357,7 @@ std::optional<FixPlan> set_not_null(const RecipeInput& in) {
   if (auto fill = default_null_fill(in, *op)) {
     // The NULLs get the value in batches that commit, after the CHECK NOT VALID (new rows are
     // checked from then on) and before the validation, instead of in one UPDATE under the lock.
-    Phase backfill;
-    backfill.label = "backfill";
-    backfill.run = PhaseRun::Autocommit;
-    backfill.steps.push_back(fill_nulls_step(*op, op->column, fill->value_sql));
-    p.phases.insert(p.phases.begin() + 1, std::move(backfill));
+    p.phases.insert(p.phases.begin() + 1, autocommit_phase("backfill", fill_nulls_step(*op, op->column, fill->value_sql)));
     p.also_replaces.push_back(fill->statement);
     p.title = "Set the NULLs to the default in batches, and prove NOT NULL with a validated CHECK constraint first";
     p.notes.push_back("From the CHECK NOT VALID on, new rows with a NULL " + op->column +
@@ -513,20 +514,16 @@ std::optional<FixPlan> add_not_null_column(const RecipeInput& in) {
     add.steps.push_back(op_step(d));
   }
   p.phases.push_back(std::move(add));
-  Phase backfill;
-  backfill.label = "backfill";
-  backfill.run = PhaseRun::Autocommit;
   if (text->default_sql.empty()) {
     Step note;
     note.kind = StepKind::Note;
     note.text = "zerolock: backfill " + c.name + " here in batches that commit (no default was given, so the value is yours "
                 "to choose); the VALIDATE below fails cleanly while a row is still NULL.";
-    backfill.steps.push_back(std::move(note));
+    p.phases.push_back(autocommit_phase("backfill", std::move(note)));
     p.notes.push_back("No default was given: write the backfill yourself (the placeholder comment marks where).");
   } else {
-    backfill.steps.push_back(fill_nulls_step(*op, c.name, text->default_sql));
+    p.phases.push_back(autocommit_phase("backfill", fill_nulls_step(*op, c.name, text->default_sql)));
   }
-  p.phases.push_back(std::move(backfill));
   not_null_via_check(p, *op, {c.name}, false);
   if (in.config.pg_version < 12)
     p.notes.push_back("Before PostgreSQL 12, SET NOT NULL still scans the table under ACCESS EXCLUSIVE.");
@@ -590,12 +587,8 @@ std::optional<FixPlan> change_type(const RecipeInput& in) {
   sync.backfill.value_sql = cast;
   expand.steps.push_back(sync);
   p.phases.push_back(std::move(expand));
-  Phase backfill;
-  backfill.label = "backfill";
-  backfill.run = PhaseRun::Autocommit;
-  backfill.steps.push_back(
-      batched_backfill_step(*op, fresh, cast, "\x01" + fresh + "\x01 IS NULL AND \x01" + op->column + "\x01 IS NOT NULL"));
-  p.phases.push_back(std::move(backfill));
+  p.phases.push_back(autocommit_phase(
+      "backfill", batched_backfill_step(*op, fresh, cast, "\x01" + fresh + "\x01 IS NULL AND \x01" + op->column + "\x01 IS NOT NULL")));
   Phase contract;
   contract.label = "contract";
   contract.run = PhaseRun::OwnTransaction;

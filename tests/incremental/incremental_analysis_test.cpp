@@ -218,10 +218,15 @@ TEST(IncrementalAnalysis, SameStatementTextInDifferentContexts) {
   EXPECT_LT(after.diagnostics.size(), before);
 }
 
-TEST(IncrementalAnalysis, UnchangedStatementsAreTakenByPositionWithoutALookup) {
-  IncrementalDocument doc;
+// Gives `doc` twenty one-line CREATE INDEX statements, split and not yet analysed.
+void twenty_index_builds(IncrementalDocument& doc) {
   for (int i = 0; i < 20; ++i) doc.text += "CREATE INDEX ix_" + std::to_string(i) + " ON users (a);\n";
   doc.split = sql::split(doc.text);
+}
+
+TEST(IncrementalAnalysis, UnchangedStatementsAreTakenByPositionWithoutALookup) {
+  IncrementalDocument doc;
+  twenty_index_builds(doc);
   Config config;
   doc.analyse(config);
   // Typing inside statement 10, then splitting it in two with a ';': only the statements the
@@ -246,8 +251,7 @@ TEST(IncrementalAnalysis, RetiredGenerationStillMatches) {
   // edit until it retires a generation (at about 2 x statements + 1024 entries); results must
   // stay identical before, across and after that point, and entries must be carried over.
   IncrementalDocument doc;
-  for (int i = 0; i < 20; ++i) doc.text += "CREATE INDEX ix_" + std::to_string(i) + " ON users (a);\n";
-  doc.split = sql::split(doc.text);
+  twenty_index_builds(doc);
   Config config;
   doc.analyse(config);
   for (int e = 0; e < 1300; ++e) {
